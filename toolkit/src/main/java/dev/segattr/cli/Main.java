@@ -1,0 +1,85 @@
+package dev.segattr.cli;
+
+import dev.segattr.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The {@code segattr} command. Exit codes: 0 done, 2 bad input or bad usage (one line on stderr saying what
+ * and where), 1 anything else (a failure of segattr itself, with its stack trace).
+ */
+@Command(name = "segattr",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Segment-level attribution and selective fine-tuning of long reasoning traces.",
+        subcommands = {
+                SegmentCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    public static final int BAD_INPUT = 2;
+
+    static {
+        // Nothing is ever downloaded at run time: libtorch comes from the jar on the class path.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (the tests call this). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, line, parse) -> {
+            if (e instanceof BadInputException || e instanceof UncheckedIOException) {
+                line.getErr().println("segattr " + line.getCommandName() + ": " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The versions this build was made with. */
+    public static Properties versions() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/dev/segattr/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = versions();
+            return new String[] {"segattr " + p.getProperty("version", "?")
+                    + " (DJL " + p.getProperty("djl", "?") + ", PyTorch " + p.getProperty("pytorch", "?") + ")"};
+        }
+    }
+}
