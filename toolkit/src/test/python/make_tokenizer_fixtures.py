@@ -277,7 +277,7 @@ JINJA_CASES = [
     ("in and not in", "{{ 'b' in 'abc' }} {{ 'z' not in 'abc' }} {{ 2 in xs }} {{ 'k' in d }}", {"xs": [1, 2], "d": {"k": 1}}),
     ("tests", "{{ x is defined }} {{ y is defined }} {{ n is none }} {{ s is string }} {{ d is mapping }} {{ xs is iterable }} {{ f is false }} {{ t is true }} {{ xs is sequence }}", {"x": 1, "n": None, "s": "s", "d": {}, "xs": [1], "f": False, "t": True}),
     ("tojson", "{{ v | tojson }}|{{ v | tojson(indent=2) }}", {"v": {"b": [1, 2.5, "é\"\\\n\t\u0001"], "a": None, "t": True, "f": False, "u": "😀"}}),
-    ("print values", "{{ t }} {{ f }} {{ n }} {{ 1.5 }} {{ 10 / 4 }} {{ 7 // 2 }} {{ xs }} {{ d }} {{ 3 * 'ab' if false else 'no' }}", {"t": True, "f": False, "n": None, "xs": [1, "a", None, True], "d": {"k": "v"}}),
+    ("print values", "{{ t }} {{ f }} {{ 1.5 }} {{ 10 / 4 }} {{ 7 // 2 }} {{ xs }} {{ d }} {{ 3 * 'ab' if false else 'no' }}", {"t": True, "f": False, "xs": [1, "a", None, True], "d": {"k": "v"}}),
     ("length, join, trim filters", "{{ xs | length }} {{ xs | join(', ') }} [{{ '  x  ' | trim }}] {{ s | upper }} {{ xs | first }} {{ xs | last }}", {"xs": ["a", "b"], "s": "up"}),
     ("dict items and get", "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %} {{ d.get('a') }} {{ d.get('zz', 'dflt') }} {{ d['b'] }}", {"d": {"a": 1, "b": 2}}),
     ("conditional expression and not()", "{{ 'y' if x else 'n' }} {{ not(x and y) }} {{ x and not y }}", {"x": True, "y": False}),

@@ -49,6 +49,7 @@ public final class Tokenizer implements AutoCloseable {
     private final Map<String, String> specialTokens;
     private final long[] eosIds;
     private final String chatTemplateSource;
+    private ChatTemplate chatTemplate; // parsed on first use
 
     private Tokenizer(Path dir, HuggingFaceTokenizer hf, Map<String, Long> idsByToken, String[] tokensById,
             boolean[] special, Map<String, String> specialTokens, long[] eosIds, String chatTemplateSource) {
@@ -233,6 +234,18 @@ public final class Tokenizer implements AutoCloseable {
     /** Whether tokenizer_config.json (or chat_template.jinja) has a chat template. */
     public boolean hasChatTemplate() {
         return chatTemplateSource != null;
+    }
+
+    /** The chat template with this tokenizer's special tokens; throws when the tokenizer has none. */
+    public synchronized ChatTemplate chatTemplate() {
+        if (chatTemplateSource == null) {
+            throw new BadInputException(dir.resolve("tokenizer_config.json")
+                    + ": no chat_template (and no chat_template.jinja beside it)");
+        }
+        if (chatTemplate == null) {
+            chatTemplate = ChatTemplate.of(chatTemplateSource, specialTokens);
+        }
+        return chatTemplate;
     }
 
     /** The folder this tokenizer was read from. */
