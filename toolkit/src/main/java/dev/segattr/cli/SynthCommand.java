@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = {"Generate the synthetic long-reasoning benchmark: word problems with traces whose segments carry",
-                "ground-truth roles (essential, reflective, redundant, truncated).",
-                "Records: id, split, kind, template, question, reasoning, answer, segments, segment_roles, segment_moves.",
-                "The same options and seed give the same bytes."})
+        description = {"Generate the synthetic long-reasoning benchmark: word problems with traces whose segments "
+                + "carry ground-truth roles (essential, reflective, redundant, truncated).",
+                "Records: id, split, kind, template, question, reasoning, answer, segments, segment_roles, segment_moves. "
+                + "The same options and seed give the same bytes."})
 final class SynthCommand implements Callable<Integer> {
 
     private static final SynthConfig DEFAULTS = SynthConfig.defaults();
