@@ -3,7 +3,9 @@ package dev.segattr.synth;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -31,6 +33,8 @@ final class Composer {
     /** Results of steps and slips: numbers a redundant or truncated segment must not bring in. */
     private final Set<Integer> carried = new HashSet<>();
     private final Set<Integer> questionNumbers;
+    /** Phrasings already used in this trace, per family: a trace does not say the same thing twice in a row. */
+    private final Map<String, Set<Integer>> used = new HashMap<>();
 
     Composer(Problem problem, Random rng) {
         this.problem = problem;
@@ -86,7 +90,7 @@ final class Composer {
                 pieces.add(switch (gap.get(i)) {
                     case REFLECTIVE -> i == 0 && slip[g]
                             ? new Piece(Move.FIX, fix(step, wrong[g]))
-                            : new Piece(Move.CHECK, check(steps.get(rng.nextInt(g + 1))));
+                            : new Piece(Move.CHECK, check(steps.get(variant("checked step", g + 1))));
                     case REDUNDANT -> new Piece(Move.RESTATE, restate(g));
                     case TRUNCATED -> new Piece(Move.EXPLORE, explore());
                     case ESSENTIAL -> throw new IllegalStateException("essential segments are not drawn");
@@ -113,7 +117,7 @@ final class Composer {
 
     private String step(Step s, int shown) {
         String is = " is " + s.expression() + ", which is " + s.resultText(shown) + ".";
-        return switch (rng.nextInt(6)) {
+        return switch (variant("step", 6)) {
             case 0 -> "\n\nWait, I still need " + s.label() + ". " + s.expression() + " is " + s.resultText(shown) + ".";
             case 1 -> "\n\nAnother step: " + s.label() + is;
             case 2 -> "\n\nHowever, that is not all. " + cap(s.label()) + is;
@@ -140,7 +144,7 @@ final class Composer {
 
     /** Recomputes a step by its inverse and confirms the value. */
     private String check(Step s) {
-        String opener = switch (rng.nextInt(6)) {
+        String opener = switch (variant("check", 6)) {
             case 0 -> "\n\nWait, let me check " + s.label() + ". ";
             case 1 -> "\n\nBut wait, is " + s.label() + " really " + s.result() + "? ";
             case 2 -> "\n\nBut just to be sure, let me check " + s.label() + ". ";
@@ -148,7 +152,7 @@ final class Composer {
             case 4 -> "\n\nBacktrack a bit and check " + s.label() + ". ";
             default -> "\n\nAlternatively, I can check " + s.label() + " another way. ";
         };
-        String closer = switch (rng.nextInt(3)) {
+        String closer = switch (variant("closer", 3)) {
             case 0 -> " So it is right.";
             case 1 -> " So that checks out.";
             default -> " Yes, " + s.result() + " is right.";
@@ -170,7 +174,7 @@ final class Composer {
 
     /** Catches the slip of the step just written and gives the right value. */
     private String fix(Step s, int wrong) {
-        String opener = switch (rng.nextInt(5)) {
+        String opener = switch (variant("fix", 5)) {
             case 0 -> "\n\nWait, that is not right. ";
             case 1 -> "\n\nBut wait, I made a mistake. ";
             case 2 -> "\n\nHowever, " + wrong + " looks wrong. ";
@@ -198,7 +202,7 @@ final class Composer {
     /** Repeats the question, its goal or which things were found (without their values). */
     private String restate(int doneUpTo) {
         List<String> facts = problem.facts();
-        return switch (rng.nextInt(6)) {
+        return switch (variant("restate", 6)) {
             case 0 -> "\n\nWait, let me read the problem again. " + facts.get(rng.nextInt(facts.size())) + " " + problem.ask();
             case 1 -> "\n\nGoing back to the question, it asks " + problem.goal() + ".";
             case 2 -> "\n\nHowever, I should keep the goal in mind. I need to find " + problem.goal() + ".";
@@ -216,6 +220,7 @@ final class Composer {
     /** Starts another way from two of the question's numbers and stops mid-sentence; nothing later uses it. */
     private String explore() {
         List<Integer> numbers = problem.numbers();
+        int phrasing = variant("explore", 4);
         String full = null;
         for (int attempt = 0; attempt < 10 && full == null && numbers.size() >= 2; attempt++) {
             int i = rng.nextInt(numbers.size()), j = rng.nextInt(numbers.size());
@@ -229,7 +234,7 @@ final class Composer {
                 continue; // would repeat a result the solution needs
             }
             String e = x + " " + op.word() + " " + y;
-            full = switch (rng.nextInt(4)) {
+            full = switch (phrasing) {
                 case 0 -> "\n\nAlternatively, maybe I could start from " + x + " and " + y + ". " + e + " is " + z
                         + ", and then I would use that for the rest of the problem";
                 case 1 -> "\n\nBut alternatively, what if I use " + e + " first? That is " + z
@@ -263,6 +268,20 @@ final class Composer {
         }
         List<Integer> late = cuts.subList(cuts.size() / 2, cuts.size());
         return text.substring(0, late.get(rng.nextInt(late.size())));
+    }
+
+    /** One of {@code count} phrasings of a family, preferring those this trace has not used yet. */
+    private int variant(String family, int count) {
+        Set<Integer> seen = used.computeIfAbsent(family, f -> new HashSet<>());
+        if (seen.size() >= count) {
+            seen.clear();
+        }
+        int v;
+        do {
+            v = rng.nextInt(count);
+        } while (seen.contains(v));
+        seen.add(v);
+        return v;
     }
 
     // --- words --------------------------------------------------------------------------------------------

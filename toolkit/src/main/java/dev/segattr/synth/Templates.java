@@ -269,11 +269,11 @@ final class Templates {
 
     static Problem ratesBaker(Draw d) {
         int r = d.num(5, 15), h = d.num(2, 6), sold = d.num(3, 20), g = d.num(3, 8);
-        int made = d.step("the buns made", r, Op.MUL, h, "buns");
+        int made = d.step("the number of buns made", r, Op.MUL, h, "buns");
         if (made - sold < g) {
             return null;
         }
-        int left = d.step("the buns left", made, Op.SUB, sold, "buns");
+        int left = d.step("the number of buns left", made, Op.SUB, sold, "buns");
         d.step("the number of full bags", left, Op.DIV, g, "");
         return d.done(ProblemKind.RATES, "rates-baker",
                 List.of("A baker makes " + r + " buns each hour for " + h + " hours.",
@@ -287,8 +287,8 @@ final class Templates {
         String it = d.pick(ITEMS);
         int n = d.num(20, 99), g = d.num(3, 9);
         int q = d.step("the number of full bags", n, Op.DIV, g, "");
-        int in = d.step("the " + it + " in full bags", g, Op.MUL, q, it);
-        d.step("the " + it + " left over", n, Op.SUB, in, it);
+        int in = d.step("the number of " + it + " in full bags", g, Op.MUL, q, it);
+        d.step("the number of " + it + " left over", n, Op.SUB, in, it);
         return d.done(ProblemKind.REMAINDERS, "remainders-bags",
                 List.of("There are " + n + " " + it + ".", "They are put in bags of " + g + "."),
                 "How many " + it + " are left over?", "how many " + it + " are left over");
@@ -302,9 +302,9 @@ final class Templates {
         if (all < k) {
             return null;
         }
-        int each = d.step("the " + it + " each friend gets", all, Op.DIV, k, it);
-        int given = d.step("the " + it + " given out", k, Op.MUL, each, it);
-        d.step("the " + it + " left over", all, Op.SUB, given, it);
+        int each = d.step("the number of " + it + " each friend gets", all, Op.DIV, k, it);
+        int given = d.step("the number of " + it + " given out", k, Op.MUL, each, it);
+        d.step("the number of " + it + " left over", all, Op.SUB, given, it);
         return d.done(ProblemKind.REMAINDERS, "remainders-share",
                 List.of(p.name() + " has " + a + " boxes with " + b + " " + it + " in each box.",
                         p.He() + " shares them equally among " + k + " friends."),
@@ -313,11 +313,11 @@ final class Templates {
 
     static Problem remaindersChairs(Draw d) {
         int a = d.num(3, 9), b = d.num(4, 12), more = d.num(2, 9), g = d.num(3, 9);
-        int rows = d.step("the chairs in rows", a, Op.MUL, b, "chairs");
-        int all = d.step("the chairs in all", rows, Op.ADD, more, "chairs");
+        int rows = d.step("the number of chairs in rows", a, Op.MUL, b, "chairs");
+        int all = d.step("the number of chairs in all", rows, Op.ADD, more, "chairs");
         int q = d.step("the number of full groups", all, Op.DIV, g, "");
-        int in = d.step("the chairs in full groups", g, Op.MUL, q, "chairs");
-        d.step("the chairs not in a full group", all, Op.SUB, in, "chairs");
+        int in = d.step("the number of chairs in full groups", g, Op.MUL, q, "chairs");
+        d.step("the number of chairs not in a full group", all, Op.SUB, in, "chairs");
         return d.done(ProblemKind.REMAINDERS, "remainders-chairs",
                 List.of("A hall has " + a + " rows of " + b + " chairs.", "Then " + more + " more chairs are brought in.",
                         "The chairs are put in groups of " + g + "."),
