@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SynthTest {
 
     private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static final Pattern PIECE = Pattern.compile("[A-Za-z']+|\\d|[^\\sA-Za-z\\d]");
 
     /** 3000 traces from 150 seeds: what the invariants are checked on (made once, shared by the tests). */
     private static final List<SynthTrace> MANY = new ArrayList<>();
@@ -257,7 +258,7 @@ class SynthTest {
 
     /** A stand-in for a small BPE: words, each digit, each punctuation mark. */
     static int pieces(String text) {
-        Matcher m = Pattern.compile("[A-Za-z']+|\\d|[^\\sA-Za-z\\d]").matcher(text);
+        Matcher m = PIECE.matcher(text);
         int n = 0;
         while (m.find()) {
             n++;
