@@ -1,6 +1,8 @@
 package dev.segattr.model;
 
 import dev.segattr.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a chat template written for Python's Jinja2, as transformers compiles it ({@code trim_blocks=True,
@@ -22,7 +24,7 @@ final class JinjaSource {
     static final String STR_FILTER = "segattr_str";
 
     private final String src;
-    private final StringBuilder out = new StringBuilder();
+    private final List<Piece> out = new ArrayList<>();
     private int pos;
     private boolean lineStarting = true;
 
@@ -34,7 +36,7 @@ final class JinjaSource {
     static String toJinjava(String jinja2Source) {
         JinjaSource s = new JinjaSource(normalizeNewlines(jinja2Source));
         s.run();
-        return s.out.toString();
+        return new Blocks(s.out).toJinjava();
     }
 
     /** Jinja2's lexer: split at \r\n, \r, \n; drop one trailing empty line (keep_trailing_newline=False). */
@@ -47,7 +49,7 @@ final class JinjaSource {
         while (pos < src.length()) {
             int tag = nextTagStart(pos);
             if (tag < 0) {
-                out.append(src, pos, src.length());
+                out.add(new Piece(Piece.TEXT, src.substring(pos)));
                 return;
             }
             String text = src.substring(pos, tag);
@@ -58,7 +60,7 @@ final class JinjaSource {
             if (sign != 0) {
                 bodyStart++;
             }
-            out.append(stripBeforeTag(text, kind, sign));
+            out.add(new Piece(Piece.TEXT, stripBeforeTag(text, kind, sign)));
             if (kind == '#') {
                 comment(bodyStart);
             } else if (kind == '%' && isRaw(bodyStart)) {
@@ -162,7 +164,7 @@ final class JinjaSource {
                 if (end > 0) {
                     lineStarting = contentStart > 0 && src.charAt(contentStart - 1) == '\n';
                     String content = stripBeforeTag(src.substring(contentStart, tag), '%', sign);
-                    out.append("{% raw %}").append(content).append("{% endraw %}");
+                    out.add(new Piece(Piece.RAW, content));
                     afterTag(end, endSign, true);
                     return;
                 }
@@ -185,13 +187,10 @@ final class JinjaSource {
                 int endLen = kind == '%' ? blockEnd(p) : variableEnd(p);
                 if (endLen > 0) {
                     char sign = src.charAt(p) == '-' || src.charAt(p) == '+' ? src.charAt(p) : 0;
-                    String body = Expressions.parenthesizeKeywordArguments(
-                            Expressions.rewriteSlices(src.substring(bodyStart, p)));
-                    if (kind == '%') {
-                        out.append("{%").append(body).append("%}");
-                    } else {
-                        out.append("{{ (").append(body).append(")|").append(STR_FILTER).append(" }}");
-                    }
+                    String body = Expressions.parenthesizeNot(Expressions.parenthesizeFilteredTests(
+                            Expressions.parenthesizeKeywordArguments(
+                                    Expressions.rewriteSlices(src.substring(bodyStart, p)))));
+                    out.add(new Piece(kind == '%' ? Piece.BLOCK : Piece.VARIABLE, body.strip()));
                     afterTag(p + endLen, sign, kind == '%');
                     return;
                 }
@@ -234,6 +233,14 @@ final class JinjaSource {
             p++;
         }
         return p;
+    }
+
+    /** A lexed part of the template: text, raw text, or the (rewritten) code of a block or variable tag. */
+    record Piece(char kind, String text) {
+        static final char TEXT = 'T';
+        static final char RAW = 'R';
+        static final char BLOCK = '%';
+        static final char VARIABLE = '{';
     }
 
     private BadInputException error(int at, String message) {
