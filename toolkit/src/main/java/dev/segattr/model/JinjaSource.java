@@ -14,9 +14,10 @@ import java.util.List;
  * alone on its line loses its indentation, and a block tag eats the newline after it. The result has no
  * markers left and is rendered with jinjava's own trimming off.
  *
- * <p>Inside tags two Python-isms are rewritten: slices with a step ({@code messages[::-1]}; every slice, for
- * uniform Python semantics) become the {@code segattr_slice} filter, and every printed expression goes
- * through the {@code segattr_str} filter so that values print as Python's {@code str()} would.
+ * <p>Inside tags, Python-isms are rewritten ({@link Expressions}): slices ({@code messages[::-1]}) become the
+ * {@code segattr_slice} filter, and operators get Python's precedence with parentheses. {@link Blocks} then
+ * writes the pieces out, sending every printed expression through the {@code segattr_str} filter so that
+ * values print as Python's {@code str()} would.
  */
 final class JinjaSource {
 
