@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.segattr.model.CausalLM;
 
 /**
  * What attribution needs of a language model, and no more (Captum's "forward function"): token embeddings,
@@ -13,6 +14,38 @@ import ai.djl.ndarray.types.DataType;
  * differentiates with respect to the embeddings passed in.
  */
 public interface EmbeddingModel {
+
+    /** A decoder read from a Hugging Face checkpoint, seen through this interface. */
+    static EmbeddingModel of(CausalLM lm) {
+        return new EmbeddingModel() {
+            @Override
+            public NDManager manager() {
+                return lm.manager();
+            }
+
+            @Override
+            public DataType dataType() {
+                return lm.dataType();
+            }
+
+            @Override
+            public NDArray embed(NDArray ids) {
+                NDArray e = lm.embed(ids);
+                e.attach(ids.getManager()); // whoever created it, the caller's scope frees it
+                return e;
+            }
+
+            @Override
+            public NDArray logits(NDArray inputsEmbeds) {
+                return lm.forward(inputsEmbeds, null);
+            }
+
+            @Override
+            public String toString() {
+                return lm.toString();
+            }
+        };
+    }
 
     /** The manager that owns the model's parameters; attribution works in sub-managers of it. */
     NDManager manager();

@@ -104,8 +104,8 @@ public final class IntegratedGradients {
     private final Options options;
 
     public IntegratedGradients(EmbeddingModel model, Options options) {
-        this.model = model;
-        this.options = options;
+        this.model = java.util.Objects.requireNonNull(model, "model");
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     public Options options() {
