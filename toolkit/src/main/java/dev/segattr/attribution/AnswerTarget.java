@@ -62,6 +62,15 @@ public final class AnswerTarget {
         this.segmentTokens = segmentTokens;
     }
 
+    /** U from the tokenizer's chat template (one user turn, generation prompt), or the fallback when it has none. */
+    public static UnaryOperator<String> promptOf(Tokenizer tokenizer) {
+        if (!tokenizer.hasChatTemplate()) {
+            return fallbackPrompt();
+        }
+        var template = tokenizer.chatTemplate();
+        return template::prompt;
+    }
+
     /** The fallback prompt, for tokenizers without a chat template. */
     public static UnaryOperator<String> fallbackPrompt() {
         return user -> String.format(FALLBACK_PROMPT, user);

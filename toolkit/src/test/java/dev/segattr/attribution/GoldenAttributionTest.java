@@ -40,6 +40,8 @@ class GoldenAttributionTest {
 
     @Test
     void theTargetSequenceMatchesTransformersTokenByToken() {
+        // The chat template renders U as transformers' apply_chat_template did.
+        assertEquals(fixture.prompt(), AnswerTarget.promptOf(tokenizer).apply(fixture.trace().question() + AnswerTarget.INSTRUCTION));
         AnswerTarget target = fixture.target(tokenizer);
         assertEquals(fixture.json.get("text").asText(), target.text());
         assertArrayEquals(fixture.ids(), target.ids());

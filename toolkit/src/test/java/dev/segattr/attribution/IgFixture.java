@@ -38,7 +38,7 @@ final class IgFixture {
 
     AnswerTarget target(dev.segattr.model.Tokenizer tokenizer) {
         Trace t = trace();
-        return AnswerTarget.of(tokenizer, user -> prompt(), t, Segmenter.reference().split(t.reasoning()));
+        return AnswerTarget.of(tokenizer, AnswerTarget.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
     }
 
     /** U as transformers' apply_chat_template rendered it. */
