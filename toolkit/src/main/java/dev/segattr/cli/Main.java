@@ -30,6 +30,8 @@ public final class Main implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // Charts are drawn off screen: a server or CI machine has no display.
+        System.setProperty("java.awt.headless", "true");
     }
 
     @CommandLine.Spec
