@@ -2,6 +2,7 @@ package dev.segattr.sft;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -31,8 +32,9 @@ public final class CrossEntropy {
             NDArray keep = next.neq(MaskedExample.IGNORE);                            // (N)
             NDArray predicting = logits.get(":, :-1, :").reshape(-1, v);              // (N, V)
             // Only the supervised rows go through the softmax: less memory, the same values.
-            NDArray rows = predicting.booleanMask(keep, 0);                           // (S, V)
-            NDArray targets = next.booleanMask(keep, 0).expandDims(1);                // (S, 1)
+            NDArray where = keep.nonzero().reshape(-1);                               // (S) supervised positions
+            NDArray rows = predicting.get(new NDIndex("{}", where));                  // (S, V)
+            NDArray targets = next.get(new NDIndex("{}", where)).expandDims(1);       // (S, 1)
             NDArray picked = rows.logSoftmax(-1).gather(targets, 1);                  // (S, 1) log p(label)
             NDArray total = picked.sum().neg();
             if (total.getDataType() != DataType.FLOAT32) {

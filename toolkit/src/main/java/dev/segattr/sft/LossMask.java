@@ -26,8 +26,13 @@ public final class LossMask {
     private LossMask() {
     }
 
-    /** The labels for one trace. {@code segments} are char spans into the reasoning that tile it. */
+    /** The labels for one trace, the answer part supervised. {@code segments} are char spans into the reasoning that tile it. */
     public static MaskedExample apply(TokenizedTrace t, List<Segment> segments, Supervision supervision) {
+        return apply(t, segments, supervision, true);
+    }
+
+    /** The labels for one trace; {@code superviseAnswer} false leaves the part after the reasoning without loss too. */
+    public static MaskedExample apply(TokenizedTrace t, List<Segment> segments, Supervision supervision, boolean superviseAnswer) {
         int[][] ranges = tokenRanges(t, segments);
         long[] labels = new long[t.length()];
         Arrays.fill(labels, MaskedExample.IGNORE);
@@ -59,7 +64,9 @@ public final class LossMask {
                 }
             }
         }
-        copy(t.ids(), labels, firstAnswer, t.length());
+        if (superviseAnswer) {
+            copy(t.ids(), labels, firstAnswer, t.length());
+        }
         return new MaskedExample(t.id(), t.ids().clone(), labels, t.length() - firstReasoning);
     }
 
@@ -82,30 +89,47 @@ public final class LossMask {
      */
     public static Supervision randomLike(TokenizedTrace t, List<Segment> segments, Supervision matched, long seed) {
         int[] counts = tokenCounts(t, segments);
-        ScoredTrace scored = countsOnly(t.id(), counts);
-        int target = supervisedReasoningTokens(matched, counts);
+        Budget budget = countOf(supervisedReasoningTokens(matched, counts));
+        return of(SelectionPolicy.random(budget, seed).select(countsOnly(t.id(), counts)));
+    }
+
+    /**
+     * The top-|IG| tokens of the trace's attributions, as many as {@code matched} supervises (the select package's
+     * top-tokens policy). The attributions must group the tokens as this tokenisation does.
+     */
+    public static Supervision topTokensLike(TokenizedTrace t, List<Segment> segments, Supervision matched, ScoredTrace scored) {
+        int[] counts = tokenCounts(t, segments);
+        if (!Arrays.equals(counts, scored.tokenCounts())) {
+            throw new IllegalArgumentException("trace " + t.id() + ": the attributions have " + Arrays.toString(scored.tokenCounts())
+                    + " tokens per segment, this tokenizer gives " + Arrays.toString(counts) + " (attribute and train with the same tokenizer)");
+        }
+        return of(SelectionPolicy.topTokens(countOf(supervisedReasoningTokens(matched, counts))).select(scored));
+    }
+
+    /** A budget of exactly {@code target} tokens on every trace (the select package counts a recorded selection this way). */
+    static Budget countOf(int target) {
         SelectionPolicy recorded = new SelectionPolicy() {
             @Override
             public Selection select(ScoredTrace trace) {
-                // Only its count is read (Budget.matching): a token mask with exactly `target` tokens set.
+                // Budget.matching only reads supervisedTokens(): a mask with exactly `target` tokens set.
                 List<boolean[]> mask = new ArrayList<>();
                 int left = target;
-                for (int c : counts) {
+                for (int c : trace.tokenCounts()) {
                     boolean[] m = new boolean[c];
                     for (int i = 0; i < c && left > 0; i++, left--) {
                         m[i] = true;
                     }
                     mask.add(m);
                 }
-                return new Selection("recorded", Selection.Level.TOKEN, new int[0], mask, "");
+                return new Selection(describe(), Selection.Level.TOKEN, new int[0], mask, "");
             }
 
             @Override
             public String describe() {
-                return "recorded selection";
+                return "recorded selection (" + target + " tokens)";
             }
         };
-        return of(SelectionPolicy.random(Budget.matching(recorded), seed).select(scored));
+        return Budget.matching(recorded);
     }
 
     /** Reasoning tokens a supervision covers, given the segments' token counts. */
