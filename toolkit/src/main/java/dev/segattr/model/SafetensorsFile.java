@@ -139,9 +139,11 @@ final class SafetensorsFile implements AutoCloseable {
             bytes = widenBf16(bytes.asShortBuffer(), (int) count);
             viewType = DataType.FLOAT32;
         }
-        // The view borrows the mapped (read-only) bytes; the copy made by toType owns its memory.
+        // The view borrows the mapped (read-only) bytes, which vanish when the map is collected: the result
+        // must be a copy. toType(sameType, copy=true) is NOT one in DJL 0.36 (it returns a tensor sharing the
+        // storage), hence duplicate() when no conversion is needed.
         try (NDArray view = manager.create(bytes, new Shape(count), viewType)) {
-            return view.toType(target, true);
+            return viewType == target ? view.duplicate() : view.toType(target, false);
         }
     }
 
