@@ -24,12 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * norm is clipped at every step. One update of the full batch and two accumulated micro-batches of one example
  * must both give PyTorch's full-batch result.
  *
- * <p>Tolerances (float32): loss and gradient norm 1e-5 relative; every weight after three updates 1e-5
- * relative to the tensor's largest value.
+ * <p>Tolerances (float32): loss and gradient norm 1e-5 relative (measured: below 1e-6). Weights after three
+ * updates: within 5e-3 x lr of PyTorch's, element by element (measured: 1.2e-3 x lr). Why not tighter: AdamW
+ * divides by sqrt(v) + eps, so for an element whose gradient is near eps the update moves by about
+ * lr / eps x the gradient's float32 rounding error (1e4 x here); the optimizer alone, on given gradients, agrees
+ * bit for bit (AdamWTest). A real mistake moves weights by a good part of lr: coupled weight decay by
+ * lr x wd x |w| (1.5e-2 x lr here), eps inside the square root or a missing bias correction by far more.
  */
 class TrainerTorchParityTest {
 
     static final double TOLERANCE = 1e-5;
+    static final double WEIGHT_TOLERANCE_IN_LR = 5e-3;
 
     @TempDir
     Path out;
@@ -59,13 +64,19 @@ class TrainerTorchParityTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 Map<String, NDArray> trained = SftFixtures.tensors(manager, dir.resolve("trained.safetensors"));
                 assertEquals(trained.keySet(), model.parameters().keySet());
+                double lr = s.get("lr").asDouble();
                 double worst = 0;
                 for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-                    double err = SftFixtures.relativeError(e.getValue(), trained.get(e.getKey()));
-                    assertTrue(err < TOLERANCE, e.getKey() + ": relative error " + err);
-                    worst = Math.max(worst, err);
+                    float[] actual = e.getValue().toFloatArray();
+                    float[] expected = trained.get(e.getKey()).toFloatArray();
+                    for (int i = 0; i < actual.length; i++) {
+                        double inLr = Math.abs(actual[i] - expected[i]) / lr;
+                        assertTrue(inLr <= WEIGHT_TOLERANCE_IN_LR, e.getKey() + "[" + i + "]: " + actual[i] + " vs PyTorch's "
+                                + expected[i] + " (" + inLr + " x lr)");
+                        worst = Math.max(worst, inLr);
+                    }
                 }
-                System.out.printf("%s batch %d x %d: worst relative weight error %.2e%n", fixture, batch, accumulation, worst);
+                System.out.printf("%s, batch %d x %d: weights within %.2e x lr of PyTorch's%n", fixture, batch, accumulation, worst);
             }
         }
     }
