@@ -22,6 +22,21 @@ final class SftFixtures {
     private SftFixtures() {
     }
 
+    /** The Qwen3 tokenizer (tokenizer.json unpacked from the model package's fixture, tokenizer_config.json) in {@code dir}. */
+    static Path qwen3Tokenizer(Path dir) {
+        Path from = Path.of("src/test/resources/fixtures/tokenizers/qwen3");
+        try {
+            Files.createDirectories(dir);
+            try (InputStream gz = new java.util.zip.GZIPInputStream(Files.newInputStream(from.resolve("tokenizer.json.gz")))) {
+                Files.copy(gz, dir.resolve("tokenizer.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.copy(from.resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path dir(String name) {
         return ROOT.resolve(name);
     }
