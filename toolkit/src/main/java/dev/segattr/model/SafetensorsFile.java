@@ -92,6 +92,11 @@ final class SafetensorsFile implements AutoCloseable {
      * The source may be F32, F16 or BF16; anything else is refused with the file and tensor named.
      */
     NDArray read(String name, NDManager manager, DataType target) {
+        return read(name, manager, target, CHUNK_BYTES);
+    }
+
+    /** As {@link #read(String, NDManager, DataType)}, copying at most {@code chunkBytes} source bytes at once. */
+    NDArray read(String name, NDManager manager, DataType target, long chunkBytes) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new BadInputException(file + ": no tensor '" + name + "'");
@@ -110,7 +115,7 @@ final class SafetensorsFile implements AutoCloseable {
         }
         long rowElements = elements / rows;
         long rowBytes = rowElements * source.getNumOfBytes();
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        long rowsPerChunk = Math.max(1, chunkBytes / rowBytes);
         if (rowBytes > Integer.MAX_VALUE / 2) {
             throw new BadInputException(file + ": tensor '" + name + "' has rows of " + rowBytes
                     + " bytes, too large to copy");

@@ -3,6 +3,8 @@ package dev.segattr.model;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segattr.BadInputException;
@@ -49,6 +51,7 @@ public final class Tokenizer implements AutoCloseable {
     private final Map<String, String> specialTokens;
     private final long[] eosIds;
     private final String chatTemplateSource;
+    private ChatTemplate chatTemplate; // parsed on first use
 
     private Tokenizer(Path dir, HuggingFaceTokenizer hf, Map<String, Long> idsByToken, String[] tokensById,
             boolean[] special, Map<String, String> specialTokens, long[] eosIds, String chatTemplateSource) {
@@ -68,10 +71,9 @@ public final class Tokenizer implements AutoCloseable {
         if (!Files.isRegularFile(json)) {
             throw new BadInputException(json + ": no tokenizer.json in the tokenizer folder");
         }
-        JsonNode tokenizerJson = readJson(json);
         Map<String, Long> ids = new HashMap<>();
         List<Long> specialIds = new ArrayList<>();
-        readVocab(json, tokenizerJson, ids, specialIds);
+        readVocab(json, ids, specialIds);
         long maxId = ids.values().stream().mapToLong(Long::longValue).max().orElse(-1);
         String[] tokens = new String[Math.toIntExact(maxId + 1)];
         ids.forEach((token, id) -> tokens[id.intValue()] = token);
@@ -235,6 +237,18 @@ public final class Tokenizer implements AutoCloseable {
         return chatTemplateSource != null;
     }
 
+    /** The chat template with this tokenizer's special tokens; throws when the tokenizer has none. */
+    public synchronized ChatTemplate chatTemplate() {
+        if (chatTemplateSource == null) {
+            throw new BadInputException(dir.resolve("tokenizer_config.json")
+                    + ": no chat_template (and no chat_template.jinja beside it)");
+        }
+        if (chatTemplate == null) {
+            chatTemplate = ChatTemplate.of(chatTemplateSource, specialTokens);
+        }
+        return chatTemplate;
+    }
+
     /** The folder this tokenizer was read from. */
     public Path dir() {
         return dir;
@@ -261,24 +275,66 @@ public final class Tokenizer implements AutoCloseable {
         return Files.isRegularFile(file) ? readJson(file) : JSON.createObjectNode();
     }
 
-    /** Fills token -> id from the model's vocabulary and the added tokens; collects the special ones. */
-    private static void readVocab(Path file, JsonNode root, Map<String, Long> ids, List<Long> specialIds) {
-        JsonNode vocab = root.path("model").path("vocab");
-        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
-            vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asLong()));
-        } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
-            for (int i = 0; i < vocab.size(); i++) {
-                ids.put(vocab.get(i).get(0).asText(), (long) i);
+    /**
+     * Fills token -> id from the model's vocabulary and the added tokens, and collects the special ones. Streams
+     * the file: a real tokenizer.json holds hundreds of thousands of merges that need not become a tree.
+     */
+    private static void readVocab(Path file, Map<String, Long> ids, List<Long> specialIds) {
+        boolean sawVocab = false;
+        try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
+            expect(p.nextToken() == JsonToken.START_OBJECT, file, "a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.getCurrentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("model") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String modelField = p.getCurrentName();
+                        JsonToken v = p.nextToken();
+                        if (modelField.equals("vocab") && v == JsonToken.START_OBJECT) { // BPE, WordPiece, WordLevel
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String token = p.getCurrentName();
+                                p.nextToken();
+                                ids.put(token, p.getLongValue());
+                            }
+                            sawVocab = true;
+                        } else if (modelField.equals("vocab") && v == JsonToken.START_ARRAY) { // Unigram: [piece, score]
+                            long id = 0;
+                            while (p.nextToken() == JsonToken.START_ARRAY) {
+                                p.nextToken();
+                                ids.put(p.getText(), id++);
+                                while (p.nextToken() != JsonToken.END_ARRAY) {
+                                    p.skipChildren();
+                                }
+                            }
+                            sawVocab = true;
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode added = p.readValueAsTree();
+                        long id = added.path("id").asLong();
+                        ids.put(added.path("content").asText(), id);
+                        if (added.path("special").asBoolean(false)) {
+                            specialIds.add(id);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
             }
-        } else {
-            throw new BadInputException(file + ": field 'model.vocab' is missing");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(file + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot be read: " + e.getMessage());
         }
-        for (JsonNode added : root.path("added_tokens")) {
-            long id = added.path("id").asLong();
-            ids.put(added.path("content").asText(), id);
-            if (added.path("special").asBoolean(false)) {
-                specialIds.add(id);
-            }
+        expect(sawVocab, file, "a field 'model.vocab'");
+    }
+
+    private static void expect(boolean condition, Path file, String what) {
+        if (!condition) {
+            throw new BadInputException(file + ": expected " + what);
         }
     }
 

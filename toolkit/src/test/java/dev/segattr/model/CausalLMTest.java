@@ -53,11 +53,11 @@ class CausalLMTest {
     }
 
     /**
-     * With -Dsegattr.model.exportDir=DIR the saved folders are copied there, for the by-hand check that
-     * transformers loads them: python src/test/python/make_model_fixtures.py --verify DIR/NAME NAME
+     * With the environment variable SEGATTR_MODEL_EXPORT_DIR=DIR the saved folders are copied there, for the
+     * by-hand check that transformers loads them: python src/test/python/make_model_fixtures.py --verify DIR/NAME NAME
      */
     static void exportForTransformers(Path saved, String name) {
-        String dir = System.getProperty("segattr.model.exportDir");
+        String dir = System.getenv("SEGATTR_MODEL_EXPORT_DIR");
         if (dir == null) {
             return;
         }

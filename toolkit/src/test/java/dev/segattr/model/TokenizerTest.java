@@ -112,6 +112,24 @@ class TokenizerTest {
     }
 
     @Test
+    void chatTemplateComesFromTokenizerConfigWithItsSpecialTokens() {
+        JsonNode userCase = null;
+        for (JsonNode c : TokenizerFixtures.json("chat_templates.json").get("cases")) {
+            if (c.get("template").asText().equals("qwen3") && c.get("name").asText().equals("user")
+                    && c.get("add_generation_prompt").asBoolean()) {
+                userCase = c;
+            }
+        }
+        String question = userCase.get("messages").get(0).get("content").asText();
+        String prompt = qwen.chatTemplate().prompt(question);
+        assertEquals(userCase.get("rendered").asText(), prompt);
+        // the rendered prompt tokenizes with its specials as single tokens
+        Encoded e = qwen.encode(prompt);
+        assertEquals(fixture.get("tokenizer").get("im_start_id").asLong(), e.ids()[0]);
+        assertEquals(prompt, qwen.decode(e.ids()));
+    }
+
+    @Test
     void checkFitsRejectsAModelWithASmallerVocabulary() {
         qwen.checkFits(151936); // Qwen3's embedding table is padded beyond the tokenizer
         qwen.checkFits(qwen.vocabSize());
