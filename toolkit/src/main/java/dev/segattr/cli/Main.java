@@ -20,6 +20,9 @@ import java.util.Properties;
         subcommands = {
                 SegmentCommand.class,
                 SynthCommand.class,
+                TrainCommand.class,
+                ExportCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
