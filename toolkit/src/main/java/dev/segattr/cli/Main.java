@@ -23,6 +23,7 @@ import java.util.Properties;
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
