@@ -20,6 +20,12 @@ import java.util.Properties;
         subcommands = {
                 SegmentCommand.class,
                 SynthCommand.class,
+                AttributeCommand.class,
+                SelectCommand.class,
+                LogprobsCommand.class,
+                TrainCommand.class,
+                ExportCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
