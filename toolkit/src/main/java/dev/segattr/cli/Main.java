@@ -26,6 +26,7 @@ import java.util.Properties;
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                MakeDefaultCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
