@@ -36,5 +36,7 @@ class AtomicFileTest {
         AtomicFile.writeString(target, "x");
         assertEquals("x", Files.readString(target));
         assertFalse(Files.exists(dir.resolve("a/b/.c.txt.tmp")));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                "outputs are readable by others, like any file a tool writes");
     }
 }
