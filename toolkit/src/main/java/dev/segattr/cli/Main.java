@@ -20,6 +20,9 @@ import java.util.Properties;
         subcommands = {
                 SegmentCommand.class,
                 SynthCommand.class,
+                AttributeCommand.class,
+                SelectCommand.class,
+                LogprobsCommand.class,
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,

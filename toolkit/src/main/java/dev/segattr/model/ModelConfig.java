@@ -78,12 +78,6 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int i
         return modelType.equals("llama") && mlpBias;
     }
 
-    public ModelConfig withRope(double theta, RopeScaling scaling) {
-        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
-                numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, theta, scaling, attentionBias, mlpBias,
-                tieWordEmbeddings, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
-    }
-
     public ModelConfig withTokens(Long bos, List<Long> eos, Long pad) {
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
                 numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, attentionBias,
@@ -94,12 +88,6 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int i
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
                 numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, attentionBias,
                 mlpBias, tied, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
-    }
-
-    public ModelConfig withAttentionBias(boolean bias) {
-        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
-                numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, bias, mlpBias,
-                tieWordEmbeddings, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
     }
 
     /** Reads a config.json; any field we cannot honour is a one-line {@link BadInputException}. */
