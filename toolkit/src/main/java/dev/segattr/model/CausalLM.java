@@ -382,15 +382,20 @@ public final class CausalLM implements AutoCloseable {
         }
         NDArray keysT = k.transpose(0, 1, 3, 2);                                // (B, nH, d, S)
         long s = keysT.getShape().get(3);
-        // Queries go in blocks so that a block's scores (B, nH, block, S) stay small: memory grows with T
-        // instead of T^2 when no gradient is recorded, and the allocator reuses blocks instead of mapping
-        // fresh pages for every T x S array.
+        // Queries go in blocks, each in its own scope, so that only one block's scores (B, nH, block, S)
+        // exist at a time: without gradients memory grows with T instead of T^2, and the allocator reuses
+        // the blocks' memory instead of mapping fresh pages for every T x S array.
         long block = Math.max(1, SCORE_BLOCK_ELEMENTS / (batch * config.numAttentionHeads() * s));
         NDList outs = new NDList();
         for (long q0 = 0; q0 < t; q0 += block) {
             long q1 = Math.min(t, q0 + block);
-            NDArray qBlock = t <= block ? q : q.get(new NDIndex(":, :, {}:{}, :", q0, q1));
-            outs.add(attend(qBlock, keysT, v, attentionBias(keep, past + q0, q1 - q0, x.getManager())));
+            try (NDManager blockScope = x.getManager().newSubManager()) {
+                NDArray qBlock = q.get(new NDIndex(":, :, {}:{}, :", q0, q1));     // a view
+                qBlock.attach(blockScope);
+                NDArray out = attend(qBlock, keysT, v, attentionBias(keep, past + q0, q1 - q0, blockScope));
+                out.attach(x.getManager());
+                outs.add(out);
+            }
         }
         NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, T, d)
         return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()

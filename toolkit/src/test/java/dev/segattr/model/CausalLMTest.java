@@ -116,6 +116,13 @@ class CausalLMTest {
     }
 
     @Test
+    void loadedModelHoldsOneArrayPerParameter() {
+        try (CausalLM model = CausalLM.load(Fixtures.dir(Fixtures.QWEN3_SHARDED))) {
+            assertEquals(model.parameters().size(), model.manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void initIsReproducibleFromTheSeed() {
         try (CausalLM a = CausalLM.init(tinyQwen3(), 7); CausalLM b = CausalLM.init(tinyQwen3(), 7);
              CausalLM c = CausalLM.init(tinyQwen3(), 8)) {
