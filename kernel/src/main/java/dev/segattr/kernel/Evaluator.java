@@ -8,6 +8,7 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -120,7 +123,8 @@ final class Evaluator implements AutoCloseable {
         Object value = NO_VALUE;
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
-                continue; // another snippet updated because of this one
+                keepValue(event);
+                continue;
             }
             Snippet snippet = event.snippet();
             cellLines.put(snippet.id(), cellLine);
@@ -151,6 +155,22 @@ final class Evaluator implements AutoCloseable {
             }
         }
         return value;
+    }
+
+    /**
+     * JShell recompiles the declarations an import might affect (a star import: nearly all of them) and resets
+     * their variables to null: {@code var traces = ...;} then {@code import tech.tablesaw.api.*;} would lose
+     * the traces. A variable whose type did not change keeps its value; any other reset is said out loud.
+     */
+    private void keepValue(SnippetEvent event) {
+        if (!(event.snippet() instanceof VarSnippet) || event.status() != Snippet.Status.VALID
+                || event.previousStatus() != Snippet.Status.VALID) {
+            return;
+        }
+        VarSnippet variable = (VarSnippet) event.snippet();
+        if (!control.carryOver(variable.id(), variable.name())) {
+            System.err.println("note: variable " + variable.name() + " was recompiled and reset to its default value");
+        }
     }
 
     private CompilationException compilationError(Snippet snippet, int cellLine) {
@@ -375,12 +395,54 @@ final class Evaluator implements AutoCloseable {
      * objects and JShell gets a key to them instead of their string.
      */
     private static final class CellControl extends DirectExecutionControl {
+        /** JShell's wrapper classes: "REPL.$JShell$12" for snippet 12, "REPL.$JShell$12B" once recompiled. */
+        private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$(\\d+)[A-Z]*");
+
         private final Map<String, Object> results = new HashMap<>();
+        private final Map<String, String> wrapperOf = new HashMap<>();
+        private final Map<String, String> previousWrapperOf = new HashMap<>();
         private long nextKey;
         private volatile Thread running;
         private volatile boolean stopped;
         private volatile Throwable failure;
         private volatile ClassLoader loader;
+
+        @Override
+        public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException,
+                EngineTerminationException {
+            super.load(classes);
+            for (ClassBytecodes c : classes) {
+                Matcher m = WRAPPER.matcher(c.name());
+                if (m.matches()) {
+                    String before = wrapperOf.put(m.group(1), c.name());
+                    if (before != null && !before.equals(c.name())) {
+                        previousWrapperOf.put(m.group(1), before);
+                    }
+                }
+            }
+        }
+
+        /** Copies a variable's value from its snippet's previous wrapper class, if its type is the same. */
+        boolean carryOver(String snippetId, String name) {
+            String before = previousWrapperOf.remove(snippetId);
+            String now = wrapperOf.get(snippetId);
+            if (before == null || now == null) {
+                return false;
+            }
+            try {
+                Field from = findClass(before).getDeclaredField(name);
+                Field to = findClass(now).getDeclaredField(name);
+                if (!from.getType().equals(to.getType())) {
+                    return false; // e.g. a class it uses was redefined: the old value does not fit
+                }
+                from.setAccessible(true);
+                to.setAccessible(true);
+                to.set(null, from.get(null));
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
+        }
 
         @Override
         protected String invoke(Method doit) throws Exception {

@@ -261,6 +261,11 @@ public final class Kernel extends BaseKernel {
      * anything else is a JVM option.
      */
     static void writeKernelSpec(Path dir, List<String> options) throws IOException {
+        writeKernelSpec(dir, options, List.of(System.getProperty("java.class.path").split(Pattern.quote(File.pathSeparator))));
+    }
+
+    /** As {@link #writeKernelSpec(Path, List)}, for a kernel started from the given class path. */
+    static void writeKernelSpec(Path dir, List<String> options, List<String> classPath) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.add("-Djava.awt.headless=true");
@@ -277,13 +282,12 @@ public final class Kernel extends BaseKernel {
                 argv.add(options.get(i));
             }
         }
-        String[] classPath = System.getProperty("java.class.path").split(Pattern.quote(File.pathSeparator));
-        if (classPath.length == 1 && classPath[0].endsWith(".jar")) {
+        if (classPath.size() == 1 && classPath.get(0).endsWith(".jar")) {
             argv.add("-jar");
-            argv.add(Path.of(classPath[0]).toAbsolutePath().normalize().toString());
+            argv.add(Path.of(classPath.get(0)).toAbsolutePath().normalize().toString());
         } else {
             argv.add("-cp");
-            argv.add(List.of(classPath).stream().map(p -> Path.of(p).toAbsolutePath().normalize().toString())
+            argv.add(classPath.stream().filter(p -> !p.isBlank()).map(p -> Path.of(p).toAbsolutePath().normalize().toString())
                     .collect(Collectors.joining(File.pathSeparator)));
             argv.add(Kernel.class.getName());
         }

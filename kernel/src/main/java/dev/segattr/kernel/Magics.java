@@ -73,7 +73,7 @@ final class Magics {
                 codeStart = i + 1;
                 parts.add(new Part(null, i, m.group(1), words(m.group(2))));
             } else {
-                code.append(lines[i]).append('\n');
+                code.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
             }
         }
         if (!code.toString().isBlank()) {

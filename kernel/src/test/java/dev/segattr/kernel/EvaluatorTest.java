@@ -53,6 +53,15 @@ class EvaluatorTest {
     }
 
     @Test
+    void variablesKeepTheirValuesWhenALaterImportRecompilesThem() {
+        // JShell recompiles declarations after a star import and would reset these to null.
+        cell("// a comment first\nString kept = \"value\";\nvar list = new ArrayList<>(List.of(kept));");
+        cell("// and here\nimport tech.tablesaw.api.*;");
+        assertEquals("value", cell("kept"));
+        assertEquals(List.of("value"), cell("list"));
+    }
+
+    @Test
     void theToolkitIsOnTheClassPathFromTheStart() {
         Object bundle = cell("dev.segattr.viz.RichDisplay.html(\"<b>x</b>\", \"x\").mimeBundle()");
         assertEquals("<b>x</b>", ((java.util.Map<?, ?>) bundle).get("text/html"));
