@@ -57,7 +57,7 @@ final class Displays {
         }
     }
 
-    /** A plain HTML table (Jupyter styles it), numbers right-aligned, at most {@code maxRows} rows. */
+    /** A plain HTML table (Jupyter styles it), numbers right-aligned, text left, at most {@code maxRows} rows. */
     static String html(Table table, int maxRows) {
         StringBuilder s = new StringBuilder("<table>\n");
         if (table.name() != null && !table.name().isBlank()) {
@@ -72,7 +72,7 @@ final class Displays {
         for (int r = 0; r < rows; r++) {
             s.append("<tr>");
             for (Column<?> c : table.columns()) {
-                s.append(c instanceof NumericColumn ? "<td style=\"text-align:right\">" : "<td>")
+                s.append(c instanceof NumericColumn ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
                         .append(escape(c.getString(r))).append("</td>");
             }
             s.append("</tr>\n");

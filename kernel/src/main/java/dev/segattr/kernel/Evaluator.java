@@ -43,7 +43,6 @@ final class Evaluator implements AutoCloseable {
 
     private final CellControl control = new CellControl();
     private final JShell shell;
-    private volatile boolean interrupted;
 
     /** Where each snippet of the running cell starts in it (snippet id to 0-based cell line), for stack traces. */
     private final Map<String, Integer> cellLines = new HashMap<>();
@@ -78,6 +77,7 @@ final class Evaluator implements AutoCloseable {
     /** A new cell begins: line numbers in stack traces refer to it from now on. */
     void newCell() {
         cellLines.clear();
+        control.reset();
     }
 
     /**
@@ -89,7 +89,6 @@ final class Evaluator implements AutoCloseable {
      * @throws RuntimeException or any exception the user's code threw (rethrown as is)
      */
     Object eval(String code, int firstLine) {
-        interrupted = false;
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         Object value = NO_VALUE;
         String rest = code;
@@ -105,19 +104,19 @@ final class Evaluator implements AutoCloseable {
                 throw new CompilationException("incomplete code at cell line " + (snippetLine + 1)
                         + " (a missing ';', ')' or '}'?)", List.of(info.remaining().strip()));
             }
+            if (control.cancelled()) {
+                throw new CellInterruptedException(); // interrupted while the previous snippet compiled or ran
+            }
             value = evalSnippet(info.source(), snippetLine);
             line += countLines(rest, rest.length() - info.remaining().length());
             rest = info.remaining();
-            if (interrupted) {
-                throw new CellInterruptedException();
-            }
         }
     }
 
     private Object evalSnippet(String source, int cellLine) {
         List<SnippetEvent> events = shell.eval(source);
         Map<String, Object> results = control.takeResults();
-        if (control.takeStopped() || interrupted) {
+        if (control.cancelled()) {
             throw new CellInterruptedException();
         }
         Object value = NO_VALUE;
@@ -314,7 +313,6 @@ final class Evaluator implements AutoCloseable {
 
     /** Stops the running cell: an interrupt first, then, for code that ignores it, the thread is stopped. */
     void interrupt() {
-        interrupted = true;
         control.stopCell(STOP_GRACE_MILLIS);
     }
 
@@ -403,7 +401,8 @@ final class Evaluator implements AutoCloseable {
         private final Map<String, String> previousWrapperOf = new HashMap<>();
         private long nextKey;
         private volatile Thread running;
-        private volatile boolean stopped;
+        /** The cell was interrupted: no more of its snippets run (set even while it compiles). */
+        private volatile boolean cancelled;
         private volatile Throwable failure;
         private volatile ClassLoader loader;
 
@@ -446,6 +445,9 @@ final class Evaluator implements AutoCloseable {
 
         @Override
         protected String invoke(Method doit) throws Exception {
+            if (cancelled) {
+                throw new ExecutionControl.StoppedException();
+            }
             loader = doit.getDeclaringClass().getClassLoader();
             Object[] value = new Object[1];
             Throwable[] thrown = new Throwable[1];
@@ -467,7 +469,7 @@ final class Evaluator implements AutoCloseable {
             } finally {
                 running = null;
             }
-            if (stopped) {
+            if (cancelled) {
                 throw new ExecutionControl.StoppedException();
             }
             if (thrown[0] != null) {
@@ -501,10 +503,12 @@ final class Evaluator implements AutoCloseable {
             return copy;
         }
 
-        boolean takeStopped() {
-            boolean s = stopped;
-            stopped = false;
-            return s;
+        void reset() {
+            cancelled = false;
+        }
+
+        boolean cancelled() {
+            return cancelled;
         }
 
         Throwable takeFailure() {
@@ -520,11 +524,11 @@ final class Evaluator implements AutoCloseable {
 
         @SuppressWarnings({"deprecation", "removal"})
         void stopCell(long graceMillis) {
+            cancelled = true;
             Thread cell = running;
             if (cell == null) {
-                return;
+                return; // compiling: the cell stops before its next snippet runs
             }
-            stopped = true;
             cell.interrupt();
             Thread killer = new Thread(() -> {
                 try {

@@ -88,7 +88,9 @@ public final class Kernel extends BaseKernel {
             System.exit(2);
         }
         System.setProperty("java.awt.headless", "true"); // charts are drawn into PNGs, never on a screen
+        // Library warnings go to the cell's stderr; DJL's probe for a CUDA driver is expected to fail on a CPU.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(properties);
         Kernel kernel = new Kernel(startupClassPath());

@@ -147,7 +147,7 @@ class KernelProtocolTest {
         String html = data.path("text/html").asText();
         assertTrue(html.contains("<caption>scores</caption>"), html);
         assertTrue(html.contains("<th>name</th><th>score</th>"), html);
-        assertTrue(html.contains("<td>a&lt;b</td><td style=\"text-align:right\">0.5</td>"), html);
+        assertTrue(html.contains("<td style=\"text-align:left\">a&lt;b</td><td style=\"text-align:right\">0.5</td>"), html);
         assertTrue(data.path("text/plain").asText().contains("scores"));
     }
 
