@@ -102,7 +102,7 @@ final class Evaluator implements AutoCloseable {
             int snippetLine = line + countLines(rest, firstNonBlank(rest));
             if (!completeness.isComplete()) {
                 throw new CompilationException("incomplete code at cell line " + (snippetLine + 1)
-                        + " (a missing ';', ')' or '}'?)", List.of(info.remaining().strip()));
+                        + " (a missing ';', ')' or '}'?)", List.of(rest.strip()));
             }
             if (control.cancelled()) {
                 throw new CellInterruptedException(); // interrupted while the previous snippet compiled or ran
@@ -421,12 +421,15 @@ final class Evaluator implements AutoCloseable {
             }
         }
 
-        /** Copies a variable's value from its snippet's previous wrapper class, if its type is the same. */
+        /**
+         * Copies a variable's value from its snippet's previous wrapper class when JShell reloaded it; false
+         * when the value cannot follow (its type changed).
+         */
         boolean carryOver(String snippetId, String name) {
             String before = previousWrapperOf.remove(snippetId);
             String now = wrapperOf.get(snippetId);
             if (before == null || now == null) {
-                return false;
+                return true; // not reloaded: the value is where it was
             }
             try {
                 Field from = findClass(before).getDeclaredField(name);

@@ -98,9 +98,18 @@ public final class Kernel extends BaseKernel {
         current = kernel;
         Progress.setSink(Displays.progressSink(kernel.io));
         kernel.becomeHandlerForConnection(connection);
+        exitWithParent();
         connection.connect();
         connection.waitUntilClose();
         System.exit(0); // threads that cells started must not keep a shut-down kernel alive
+    }
+
+    /** Jupyter names its process in JPY_PARENT_PID: a kernel whose front end died must not live on. */
+    private static void exitWithParent() {
+        String parent = System.getenv("JPY_PARENT_PID");
+        if (parent != null && parent.matches("\\d+")) {
+            ProcessHandle.of(Long.parseLong(parent)).ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
+        }
     }
 
     @Override
