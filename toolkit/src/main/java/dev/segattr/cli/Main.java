@@ -19,6 +19,13 @@ import java.util.Properties;
         description = "Segment-level attribution and selective fine-tuning of long reasoning traces.",
         subcommands = {
                 SegmentCommand.class,
+                SynthCommand.class,
+                AttributeCommand.class,
+                SelectCommand.class,
+                LogprobsCommand.class,
+                TrainCommand.class,
+                ExportCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -30,6 +37,8 @@ public final class Main implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // Charts are drawn off screen: a server or CI machine has no display.
+        System.setProperty("java.awt.headless", "true");
     }
 
     @CommandLine.Spec
@@ -48,7 +57,9 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, line, parse) -> {
             if (e instanceof BadInputException || e instanceof UncheckedIOException) {
-                line.getErr().println("segattr " + line.getCommandName() + ": " + e.getMessage());
+                // The root's writer: a caller (or a test) that redirected it sees the message.
+                cli.getErr().println("segattr " + line.getCommandName() + ": " + e.getMessage());
+                cli.getErr().flush();
                 return BAD_INPUT;
             }
             throw e;

@@ -20,6 +20,9 @@ import java.util.concurrent.Callable;
                 "Adds 'segments' (strings that concatenate to the reasoning) and 'segment_spans' ([start, end) char offsets)."})
 final class SegmentCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--in", required = true, paramLabel = "F", description = "traces, JSON Lines")
     Path in;
 
@@ -43,7 +46,7 @@ final class SegmentCommand implements Callable<Integer> {
         try (reader) {
             JsonLines.write(out, reader.stream().map(trace -> withSegments(trace, segmenter)));
         }
-        reader.problems().forEach(p -> System.err.println("segattr segment: skipped " + p));
+        reader.problems().forEach(p -> spec.commandLine().getErr().println("segattr segment: skipped " + p));
         return 0;
     }
 

@@ -1,0 +1,69 @@
+package dev.segattr.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.segattr.model.CausalLM;
+
+/**
+ * What attribution needs of a language model, and no more (Captum's "forward function"): token embeddings,
+ * and logits from embeddings. {@code CausalLM} is one; a test can supply a small smooth function instead.
+ *
+ * <p>Implementations must not make the model's parameters collect gradients: integrated gradients only
+ * differentiates with respect to the embeddings passed in.
+ */
+public interface EmbeddingModel {
+
+    /** A decoder read from a Hugging Face checkpoint, seen through this interface. */
+    static EmbeddingModel of(CausalLM lm) {
+        return new EmbeddingModel() {
+            @Override
+            public NDManager manager() {
+                return lm.manager();
+            }
+
+            @Override
+            public DataType dataType() {
+                return lm.dataType();
+            }
+
+            @Override
+            public NDArray embed(NDArray ids) {
+                NDArray e = lm.embed(ids);
+                e.attach(ids.getManager()); // whoever created it, the caller's scope frees it
+                return e;
+            }
+
+            @Override
+            public NDArray logits(NDArray inputsEmbeds) {
+                return lm.forward(inputsEmbeds, null);
+            }
+
+            @Override
+            public String toString() {
+                return lm.toString();
+            }
+        };
+    }
+
+    /** The manager that owns the model's parameters; attribution works in sub-managers of it. */
+    NDManager manager();
+
+    /** The data type the model computes in (the interpolated embeddings are cast to it). */
+    DataType dataType();
+
+    /** (B, T) int64 ids -> (B, T, H) embeddings, owned by the ids' manager. */
+    NDArray embed(NDArray ids);
+
+    /** (B, T, H) embeddings -> (B, T, V) logits of a causal model, owned by the embeddings' manager. */
+    NDArray logits(NDArray inputsEmbeds);
+
+    /**
+     * The logits at positions [from, to) only: (B, to - from, V). The default slices the full logits; a model
+     * that can apply its head to some positions only saves (T - (to - from)) x V floats per row.
+     */
+    default NDArray logits(NDArray inputsEmbeds, int from, int to) {
+        return logits(inputsEmbeds).get(new NDIndex(":, {}:{}", from, to));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.segattr.experiment;
+
+import dev.segattr.cli.Main;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** What a result was computed on: versions, machine and threads, and the source revision. */
+public final class Environment {
+
+    private Environment() {
+    }
+
+    public static Map<String, Object> capture() {
+        Properties versions = Main.versions();
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("segattr", versions.getProperty("version"));
+        env.put("git_commit", gitCommit());
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("djl", versions.getProperty("djl"));
+        env.put("pytorch", versions.getProperty("pytorch"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        env.put("cpus", Runtime.getRuntime().availableProcessors());
+        env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        env.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        return env;
+    }
+
+    /** The commit the code came from, with "-dirty" when the work tree had changes; "unknown" outside git. */
+    public static String gitCommit() {
+        String commit = git("rev-parse", "HEAD");
+        if (commit == null) {
+            return "unknown";
+        }
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        return status == null || status.isEmpty() ? commit : commit + "-dirty";
+    }
+
+    private static String git(String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "git";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,520 @@
+package dev.segattr.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segattr.BadInputException;
+import dev.segattr.experiment.AtomicFile;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * A decoder-only transformer of the Llama / Qwen2 / Qwen3 family on DJL arrays, read from and written to
+ * Hugging Face checkpoint folders. One layer (pre-norm, residual around each half):
+ * <pre>
+ *   h = x + o_proj(attention(rotary(q_proj(rms(x))), rotary(k_proj(rms(x))), v_proj(rms(x))))
+ *   y = h + down_proj(silu(gate_proj(rms(h))) * up_proj(rms(h)))
+ * </pre>
+ * then a final RMSNorm and the head (lm_head, or the embedding matrix when tied).
+ *
+ * <p>Arrays: parameters live in {@link #manager()}; every temporary of a forward pass lives in a
+ * sub-manager that is closed before the call returns, and the result belongs to the caller's manager
+ * (the one owning the input). Device and dtype are chosen at load time: CPU float32 by default, float16
+ * and GPU ({@link #defaultDevice()}) where the engine has them. RMSNorm and softmax always run in float32.
+ */
+public final class CausalLM implements AutoCloseable {
+
+    private static final String TIED_HEAD = "lm_head.weight";
+    /** Attention scores are computed for blocks of queries of at most this many elements (16 MB in float32). */
+    private static final long SCORE_BLOCK_ELEMENTS = 4L << 20;
+
+    /** One linear map y = x W^T + b, with W (out, in) as transformers stores it. */
+    private record Dense(NDArray weight, NDArray bias) {
+        NDArray apply(NDArray x) {
+            return bias == null ? Linear.linear(x, weight).singletonOrThrow()
+                    : Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+    }
+
+    private record Layer(NDArray inputNorm, Dense q, Dense k, Dense v, Dense o, NDArray qNorm, NDArray kNorm,
+                         NDArray postNorm, Dense gate, Dense up, Dense down) {
+    }
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final Map<String, NDArray> parameters;
+    private final NDArray embedTokens;
+    private final Layer[] layers;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
+    private final Rotary rotary;
+
+    private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.dtype = dtype;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.embedTokens = parameters.get("model.embed_tokens.weight");
+        this.layers = new Layer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "model.layers." + i + ".";
+            layers[i] = new Layer(parameters.get(p + "input_layernorm.weight"),
+                    dense(parameters, p + "self_attn.q_proj"), dense(parameters, p + "self_attn.k_proj"),
+                    dense(parameters, p + "self_attn.v_proj"), dense(parameters, p + "self_attn.o_proj"),
+                    parameters.get(p + "self_attn.q_norm.weight"), parameters.get(p + "self_attn.k_norm.weight"),
+                    parameters.get(p + "post_attention_layernorm.weight"), dense(parameters, p + "mlp.gate_proj"),
+                    dense(parameters, p + "mlp.up_proj"), dense(parameters, p + "mlp.down_proj"));
+        }
+        this.finalNorm = parameters.get("model.norm.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embedTokens : parameters.get(TIED_HEAD);
+        this.rotary = new Rotary(config, manager, dtype);
+    }
+
+    private static Dense dense(Map<String, NDArray> p, String prefix) {
+        return new Dense(p.get(prefix + ".weight"), p.get(prefix + ".bias"));
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /** Loads a checkpoint folder (config.json + safetensors) on the CPU in float32. */
+    public static CausalLM load(Path dir) {
+        return load(dir, Device.cpu(), DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a checkpoint folder onto a device in a dtype (FLOAT32 or FLOAT16; BF16 weights are widened in
+     * Java first). Missing or misshapen tensors, unsupported dtypes and truncated files are a
+     * {@link BadInputException} that names the file and the tensor.
+     */
+    public static CausalLM load(Path dir, Device device, DataType dtype) {
+        checkDtype(dtype);
+        ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+        Map<String, Shape> shapes = parameterShapes(config);
+        NDManager manager = NDManager.newBaseManager(device);
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            for (String name : checkpoint.names()) {
+                boolean known = shapes.containsKey(name) || name.endsWith("rotary_emb.inv_freq")
+                        || (name.equals(TIED_HEAD) && config.tieWordEmbeddings());
+                if (!known) {
+                    throw new BadInputException(checkpoint.fileOf(name) + ": unexpected tensor '" + name
+                            + "' for a " + config.modelType() + " model as config.json describes it");
+                }
+            }
+            Map<String, NDArray> parameters = new LinkedHashMap<>();
+            for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+                NDArray array = checkpoint.read(e.getKey(), e.getValue(), manager, dtype);
+                array.setName(e.getKey());
+                parameters.put(e.getKey(), array);
+            }
+            return new CausalLM(config, manager, dtype, parameters);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A freshly initialised model on the CPU in float32, reproducible from the seed: weight matrices and the
+     * embedding drawn from N(0, initializer_range), biases zero, norm weights one (transformers' scheme).
+     */
+    public static CausalLM init(ModelConfig config, long seed) {
+        return init(config, seed, Device.cpu(), DataType.FLOAT32);
+    }
+
+    /** As {@link #init(ModelConfig, long)} on a device in a dtype; the values are drawn in Java, so they do not depend on either. */
+    public static CausalLM init(ModelConfig config, long seed, Device device, DataType dtype) {
+        checkDtype(dtype);
+        Random random = new Random(seed);
+        NDManager manager = NDManager.newBaseManager(device);
+        Map<String, NDArray> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : parameterShapes(config).entrySet()) {
+            String name = e.getKey();
+            Shape shape = e.getValue();
+            NDArray array;
+            if (name.endsWith(".bias")) {
+                array = manager.zeros(shape, dtype);
+            } else if (name.endsWith("norm.weight")) {
+                array = manager.ones(shape, dtype);
+            } else {
+                float[] values = new float[Math.toIntExact(shape.size())];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * config.initializerRange());
+                }
+                try (NDArray floats = manager.create(values, shape)) {
+                    array = dtype == DataType.FLOAT32 ? floats.duplicate() : floats.toType(dtype, false);
+                }
+            }
+            array.setName(name);
+            parameters.put(name, array);
+        }
+        return new CausalLM(config, manager, dtype, parameters);
+    }
+
+    /** The first GPU when the engine sees one, else the CPU. */
+    public static Device defaultDevice() {
+        return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    /** Parameter names (transformers' names and order) and shapes that a config implies. */
+    static Map<String, Shape> parameterShapes(ModelConfig c) {
+        long h = c.hiddenSize();
+        long d = c.headDim();
+        long q = (long) c.numAttentionHeads() * d;
+        long kv = (long) c.numKeyValueHeads() * d;
+        long inter = c.intermediateSize();
+        Map<String, Shape> s = new LinkedHashMap<>();
+        s.put("model.embed_tokens.weight", new Shape(c.vocabSize(), h));
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            linear(s, p + "self_attn.q_proj", q, h, c.qkvBias());
+            linear(s, p + "self_attn.k_proj", kv, h, c.qkvBias());
+            linear(s, p + "self_attn.v_proj", kv, h, c.qkvBias());
+            linear(s, p + "self_attn.o_proj", h, q, c.outputBias());
+            if (c.qkNorm()) {
+                s.put(p + "self_attn.q_norm.weight", new Shape(d));
+                s.put(p + "self_attn.k_norm.weight", new Shape(d));
+            }
+            linear(s, p + "mlp.gate_proj", inter, h, c.mlpHasBias());
+            linear(s, p + "mlp.up_proj", inter, h, c.mlpHasBias());
+            linear(s, p + "mlp.down_proj", h, inter, c.mlpHasBias());
+            s.put(p + "input_layernorm.weight", new Shape(h));
+            s.put(p + "post_attention_layernorm.weight", new Shape(h));
+        }
+        s.put("model.norm.weight", new Shape(h));
+        if (!c.tieWordEmbeddings()) {
+            s.put(TIED_HEAD, new Shape(c.vocabSize(), h));
+        }
+        return s;
+    }
+
+    private static void linear(Map<String, Shape> s, String prefix, long out, long in, boolean bias) {
+        s.put(prefix + ".weight", new Shape(out, in));
+        if (bias) {
+            s.put(prefix + ".bias", new Shape(out));
+        }
+    }
+
+    private static void checkDtype(DataType dtype) {
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("model dtype " + dtype + ": only float32 and float16 are supported");
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** Parameters by transformers' names, in transformers' order; the tied head is not listed twice. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /** Token embeddings: (B, T) int64 ids -> (B, T, H), owned by the ids' manager. */
+    public NDArray embed(NDArray ids) {
+        long max;
+        long min;
+        try (NDArray hi = ids.max(); NDArray lo = ids.min()) {
+            max = hi.getLong();
+            min = lo.getLong();
+        }
+        if (min < 0 || max >= config.vocabSize()) {
+            throw new BadInputException("token id " + (min < 0 ? min : max) + " is outside the vocabulary (size "
+                    + config.vocabSize() + ")");
+        }
+        return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Logits from input embeddings.
+     *
+     * @param inputsEmbeds (B, T, H); moved to the model's device and dtype if needed (differentiably)
+     * @param attentionMask (B, T), 1 for a token and 0 for padding (left or right), or null for no padding.
+     *     Positions count only the tokens that are there, so a padded row gives the logits of the row alone
+     *     (as transformers' generate does); padding rows stay finite.
+     * @return (B, T, V) float32 logits, owned by {@code inputsEmbeds}' manager. Differentiable w.r.t.
+     *     {@code inputsEmbeds}, and w.r.t. parameters on which the caller set requiresGradient.
+     */
+    public NDArray forward(NDArray inputsEmbeds, NDArray attentionMask) {
+        NDManager owner = inputsEmbeds.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray logits = run(inputsEmbeds, attentionMask, null, scope);
+            logits.attach(owner);
+            return logits;
+        }
+    }
+
+    /** Logits from token ids (B, T); see {@link #forward}. The result belongs to the ids' manager. */
+    public NDArray forwardIds(NDArray ids, NDArray attentionMask) {
+        NDManager owner = ids.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray embeds = embed(ids);
+            embeds.attach(scope);
+            NDArray logits = run(embeds, attentionMask, null, scope);
+            logits.attach(owner);
+            return logits;
+        }
+    }
+
+    /**
+     * One decoding step with a KV cache: the new positions' embeddings (B, T, H) attend to the cached past.
+     *
+     * @param attentionMask (B, past + T) covering past and new positions
+     */
+    NDArray forwardCached(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache) {
+        NDManager owner = inputsEmbeds.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray logits = run(inputsEmbeds, attentionMask, cache, scope);
+            cache.advance();
+            logits.attach(owner);
+            return logits;
+        }
+    }
+
+    /** A KV cache for a batch, able to hold {@code capacity} positions. */
+    KvCache newCache(NDManager parent, long batch, long capacity) {
+        return new KvCache(parent, config, batch, capacity, dtype);
+    }
+
+    /** The decoder; every array it makes belongs to {@code scope}. */
+    private NDArray run(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope) {
+        Shape shape = inputsEmbeds.getShape();
+        if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("inputsEmbeds must be (B, T, " + config.hiddenSize() + "), got "
+                    + shape);
+        }
+        long batch = shape.get(0);
+        long t = shape.get(1);
+        long past = cache == null ? 0 : cache.length();
+        // Ops on the caller's arrays would put their results in the caller's manager: borrow them into scope.
+        scope.tempAttachAll(inputsEmbeds);
+        NDArray keep = attentionMask == null ? scope.ones(new Shape(batch, past + t), DataType.BOOLEAN)
+                : mask(attentionMask, batch, past + t, scope);
+        NDArray positions = keep.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0)
+                .get(":, {}:", past);                                           // (B, T)
+        NDList cosSin = rotary.at(positions);                                  // (B, 1, T, d) each
+        NDArray x = inputsEmbeds;
+        if (x.getDataType() != dtype || !x.getDevice().equals(device())) {
+            x = x.toDevice(device(), false).toType(dtype, false);                // differentiable casts
+        }
+        for (int i = 0; i < layers.length; i++) {
+            try (NDManager layerScope = scope.newSubManager()) {
+                x.tempAttach(layerScope);
+                NDArray out = layer(i, x, keep, past, cosSin, cache);
+                out.attach(scope);
+                x = out;
+            }
+        }
+        NDArray normed = rmsNorm(x, finalNorm);
+        NDArray logits = Linear.linear(normed, lmHead).singletonOrThrow();
+        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    private NDArray layer(int index, NDArray x, NDArray keep, long past, NDList cosSin, KvCache cache) {
+        Layer l = layers[index];
+        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, past, cosSin, cache));
+        NDArray normed = rmsNorm(h, l.postNorm);
+        NDArray gate = l.gate.apply(normed);
+        NDArray mlp = l.down.apply(gate.mul(Activation.sigmoid(gate)).mul(l.up.apply(normed))); // silu(g) * u
+        return h.add(mlp);
+    }
+
+    /**
+     * Grouped-query causal self-attention; x (B, T, H) -> (B, T, H).
+     *
+     * @param keep (B, S) which of the S = past + T positions are tokens (not padding)
+     */
+    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, long past, NDList cosSin,
+                              KvCache cache) {
+        long batch = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        NDArray q = heads(l.q.apply(x), batch, t, l.qNorm);                     // (B, nH, T, d)
+        NDArray k = heads(l.k.apply(x), batch, t, l.kNorm);                     // (B, nKV, T, d)
+        NDArray v = heads(l.v.apply(x), batch, t, null);                        // (B, nKV, T, d)
+        q = Rotary.apply(q, cosSin.get(0), cosSin.get(1));
+        k = Rotary.apply(k, cosSin.get(0), cosSin.get(1));
+        if (cache != null) {
+            NDArray[] kv = cache.append(index, k, v);                           // (B, nKV, S, d)
+            k = kv[0];
+            v = kv[1];
+        }
+        int groups = config.numAttentionHeads() / config.numKeyValueHeads();
+        if (groups > 1) {                                                       // each kv head serves a group
+            k = k.repeat(1, groups);                                            // (B, nH, S, d)
+            v = v.repeat(1, groups);
+        }
+        NDArray keysT = k.transpose(0, 1, 3, 2);                                // (B, nH, d, S)
+        long s = keysT.getShape().get(3);
+        // Queries go in blocks so that a block's scores (B, nH, block, S) stay small: memory grows with T
+        // instead of T^2 when no gradient is recorded, and the allocator reuses blocks instead of mapping
+        // fresh pages for every T x S array.
+        long block = Math.max(1, SCORE_BLOCK_ELEMENTS / (batch * config.numAttentionHeads() * s));
+        NDList outs = new NDList();
+        for (long q0 = 0; q0 < t; q0 += block) {
+            long q1 = Math.min(t, q0 + block);
+            NDArray qBlock = t <= block ? q : q.get(new NDIndex(":, :, {}:{}, :", q0, q1));
+            outs.add(attend(qBlock, keysT, v, attentionBias(keep, past + q0, q1 - q0, x.getManager())));
+        }
+        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, T, d)
+        return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
+                * config.headDim()));
+    }
+
+    /** softmax(q k^T / sqrt(d) + bias) v for one block of queries: q (B, nH, t, d) -> (B, nH, t, d). */
+    private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
+        NDArray scores = q.matMul(keysT);                                       // (B, nH, t, S)
+        if (scores.getDataType() != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+        }
+        // In place on the fresh product (matMul's backward needs its inputs, not its output).
+        scores.muli(1.0 / Math.sqrt(config.headDim())).addi(bias);
+        return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
+    }
+
+    /** (B, T, n*d) -> (B, n, T, d), RMS-normalising each head first when the family does (Qwen3). */
+    private NDArray heads(NDArray projected, long batch, long t, NDArray norm) {
+        NDArray split = projected.reshape(batch, t, -1, config.headDim());
+        if (norm != null) {
+            split = rmsNorm(split, norm);
+        }
+        return split.transpose(0, 2, 1, 3);
+    }
+
+    /** x * rsqrt(mean(x^2) + eps) * w over the last axis, computed in float32. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray variance = x32.square().mean(new int[] {-1}, true);
+        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).pow(-0.5));
+        return normed.toType(x.getDataType(), false).mul(weight);
+    }
+
+    /** The caller's mask as booleans (B, S), checked. */
+    private static NDArray mask(NDArray attentionMask, long batch, long length, NDManager scope) {
+        if (!attentionMask.getShape().equals(new Shape(batch, length))) {
+            throw new IllegalArgumentException("attentionMask must be (" + batch + ", " + length + "), got "
+                    + attentionMask.getShape());
+        }
+        scope.tempAttachAll(attentionMask);
+        return attentionMask.toType(DataType.FLOAT32, false).gt(0);
+    }
+
+    /**
+     * Additive attention bias (B, 1, T, S) for T queries at absolute slots past..past+T-1: 0 where query i may
+     * see key j, that is j <= past + i and j is not padding; the lowest float32 elsewhere. A row with nothing
+     * visible (a padding query) then gets a uniform softmax, never NaN.
+     */
+    private static NDArray attentionBias(NDArray keep, long past, long t, NDManager scope) {
+        long s = keep.getShape().get(1);
+        NDArray keyIndex = scope.arange(0, (int) s, 1, DataType.INT64).reshape(1, s);
+        NDArray queryIndex = scope.arange((int) past, (int) (past + t), 1, DataType.INT64).reshape(t, 1);
+        NDArray causal = keyIndex.lte(queryIndex);                              // (T, S)
+        NDArray allowed = causal.expandDims(0).logicalAnd(keep.expandDims(1));  // (B, T, S)
+        return allowed.logicalNot().toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE).expandDims(1);
+    }
+
+    // ---------------------------------------------------------------- saving
+
+    /**
+     * Writes config.json and model.safetensors (float32, transformers' names; the tied head is left out as
+     * transformers leaves it out). A new folder is built beside the target and renamed into place; into an
+     * existing folder (one holding tokenizer files, say) each file is replaced atomically and stale
+     * sharded weights are removed.
+     */
+    public void save(Path dir) {
+        Path target = dir.toAbsolutePath();
+        try {
+            if (Files.exists(target)) {
+                writeInto(target);
+                removeStaleShards(target);
+            } else {
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+                try {
+                    writeInto(temp);
+                    AtomicFile.moveIntoPlace(temp, target);
+                } finally {
+                    deleteTree(temp);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeInto(Path dir) {
+        AtomicFile.write(dir.resolve(Checkpoint.SINGLE), out -> {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
+            SafetensorsFile.write(buffered, parameters);
+            buffered.flush();
+        });
+        config.write(dir.resolve("config.json"));
+    }
+
+    private static void removeStaleShards(Path dir) throws IOException {
+        Path index = dir.resolve(Checkpoint.INDEX);
+        if (!Files.exists(index)) {
+            return;
+        }
+        JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
+        for (JsonNode shard : (Iterable<JsonNode>) map::elements) {
+            Path file = dir.resolve(shard.asText()).normalize();
+            if (file.getParent().equals(dir.normalize()) && !file.getFileName().toString().equals(Checkpoint.SINGLE)) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.delete(index);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

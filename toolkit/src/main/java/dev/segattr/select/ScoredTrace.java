@@ -1,0 +1,160 @@
+package dev.segattr.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segattr.BadInputException;
+import dev.segattr.trace.JsonLines;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the selection policies look at: one trace's per-token scores, grouped by segment (segment s holds
+ * the tokens whose first char lies in it).
+ *
+ * @param id           the trace's id
+ * @param segments     the segments' texts (for previews), or null
+ * @param attributions integrated-gradients attribution of every token, one array per segment; or null
+ * @param logprobs     log p(token | tokens before), one array per segment; or null
+ * @param entropies    entropy (nats) of the model's next-token distribution at the position that predicts each
+ *                     token, one array per segment; or null
+ * @param roles        the segments' known roles (synthetic data's {@code segment_roles}), or null
+ */
+public record ScoredTrace(String id, List<String> segments, List<double[]> attributions, List<double[]> logprobs,
+                          List<double[]> entropies, List<String> roles) {
+
+    public ScoredTrace {
+        if (attributions == null && logprobs == null && entropies == null) {
+            throw new IllegalArgumentException("trace " + id + ": no token scores (attributions, logprobs or entropies)");
+        }
+        int[] counts = null;
+        for (List<double[]> scores : java.util.Arrays.asList(attributions, logprobs, entropies)) {
+            if (scores == null) {
+                continue;
+            }
+            if (counts == null) {
+                counts = scores.stream().mapToInt(a -> a.length).toArray();
+            } else if (scores.size() != counts.length) {
+                throw new IllegalArgumentException("trace " + id + ": " + scores.size() + " segments of one score, " + counts.length + " of another");
+            } else {
+                for (int s = 0; s < counts.length; s++) {
+                    if (scores.get(s).length != counts[s]) {
+                        throw new IllegalArgumentException("trace " + id + " segment " + s + ": " + scores.get(s).length
+                                + " tokens in one score, " + counts[s] + " in another");
+                    }
+                }
+            }
+        }
+        if (segments != null && segments.size() != counts.length) {
+            throw new IllegalArgumentException("trace " + id + ": " + segments.size() + " segment texts for " + counts.length + " segments");
+        }
+        if (roles != null && roles.size() != counts.length) {
+            throw new IllegalArgumentException("trace " + id + ": " + roles.size() + " segment roles for " + counts.length + " segments");
+        }
+        segments = segments == null ? null : List.copyOf(segments);
+        roles = roles == null ? null : List.copyOf(roles);
+    }
+
+    /** A trace with attributions only (hand-made or from {@code IntegratedGradients}). */
+    public static ScoredTrace ofAttributions(String id, List<double[]> attributions) {
+        return new ScoredTrace(id, null, attributions, null, null, null);
+    }
+
+    /** Number of segments M. */
+    public int size() {
+        return any().size();
+    }
+
+    /** Tokens per segment. */
+    public int[] tokenCounts() {
+        return any().stream().mapToInt(a -> a.length).toArray();
+    }
+
+    public int totalTokens() {
+        return any().stream().mapToInt(a -> a.length).sum();
+    }
+
+    /** The attributions, or a clear error naming the trace when it has none. */
+    public List<double[]> requireAttributions() {
+        if (attributions == null) {
+            throw new IllegalArgumentException("trace " + id + " has no token attributions");
+        }
+        return attributions;
+    }
+
+    private List<double[]> any() {
+        return attributions != null ? attributions : logprobs != null ? logprobs : entropies;
+    }
+
+    /**
+     * Reads a record written by {@code segattr attribute}: {@code id}, {@code token_attributions} and, when
+     * present, {@code segments}, {@code token_logprobs}, {@code token_entropies}, {@code segment_roles}.
+     * Complaints name the file, line and field.
+     */
+    public static ScoredTrace fromRecord(JsonLines.Line line) {
+        ObjectNode json = line.json();
+        JsonNode idNode = json.get("id");
+        String id = idNode == null || idNode.isNull() ? Long.toString(line.number()) : idNode.asText();
+        List<double[]> attributions = scores(line, "token_attributions");
+        List<double[]> logprobs = scores(line, "token_logprobs");
+        List<double[]> entropies = scores(line, "token_entropies");
+        if (attributions == null && logprobs == null && entropies == null) {
+            throw line.error("field 'token_attributions' is missing (run segattr attribute first)");
+        }
+        List<String> segments = strings(line, "segments");
+        List<String> roles = strings(line, "segment_roles");
+        try {
+            return new ScoredTrace(id, segments, attributions, logprobs, entropies, roles);
+        } catch (IllegalArgumentException e) {
+            throw line.error(e.getMessage());
+        }
+    }
+
+    private static List<double[]> scores(JsonLines.Line line, String field) {
+        JsonNode node = line.json().get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!(node instanceof ArrayNode outer)) {
+            throw line.error("field '" + field + "': expected a list (one per segment) of lists of numbers");
+        }
+        List<double[]> result = new ArrayList<>(outer.size());
+        for (int s = 0; s < outer.size(); s++) {
+            JsonNode inner = outer.get(s);
+            if (!inner.isArray()) {
+                throw line.error("field '" + field + "[" + s + "]': expected a list of numbers");
+            }
+            double[] values = new double[inner.size()];
+            for (int n = 0; n < values.length; n++) {
+                JsonNode v = inner.get(n);
+                if (!v.isNumber()) {
+                    throw line.error("field '" + field + "[" + s + "][" + n + "]': expected a number, got " + v.getNodeType().toString().toLowerCase());
+                }
+                values[n] = v.asDouble();
+            }
+            result.add(values);
+        }
+        return result;
+    }
+
+    private static List<String> strings(JsonLines.Line line, String field) {
+        JsonNode node = line.json().get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw line.error("field '" + field + "': expected a list of strings");
+        }
+        List<String> result = new ArrayList<>(node.size());
+        Function<JsonNode, String> text = v -> v.isNull() ? null : v.asText();
+        node.forEach(v -> result.add(text.apply(v)));
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "ScoredTrace(" + id + ", M=" + size() + ", tokens=" + totalTokens() + ")";
+    }
+}
