@@ -6,10 +6,12 @@
 #
 # usage: environment/install.sh [--user | --sys-prefix | --prefix DIR] [--name NAME] [--rebuild]
 #                               [--env KEY=VALUE]... [JVM option]...
+#        environment/install.sh --jupyter-only
 #   --user (default)  the kernel goes to the user's Jupyter folder (~/.local/share/jupyter/kernels)
 #   --sys-prefix      ...to the Python environment's (sys.prefix/share/jupyter/kernels)
 #   --prefix DIR      ...to DIR/share/jupyter/kernels
 #   --rebuild         build the jars even when they exist
+#   --jupyter-only    only step 1 (what the tests need: they install the kernel themselves)
 #   --env KEY=VALUE   set a variable in the kernel's environment (e.g. --env DJL_OFFLINE=false; GPU.md)
 #   JVM options       passed to the kernel's JVM, e.g. -Xmx16g
 # Undo with environment/uninstall.sh.
@@ -20,6 +22,7 @@ repo="$(dirname "$here")"
 name=segattr
 where=(--user)
 rebuild=false
+jupyter_only=false
 kernel_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,8 +30,9 @@ while [ $# -gt 0 ]; do
     --prefix) where=(--prefix "$2"); shift ;;
     --name) name="$2"; shift ;;
     --rebuild) rebuild=true ;;
+    --jupyter-only) jupyter_only=true ;;
     --env) kernel_args+=(--env "$2"); shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# Undo/p' "$0"; exit 0 ;;
     *) kernel_args+=("$1") ;;
   esac
   shift
@@ -95,6 +99,8 @@ else
   fi
   jupyter_ok || die "Jupyter is still incomplete: 'jupyter kernelspec' and 'jupyter nbconvert' must both work (PATH?)"
 fi
+
+$jupyter_only && exit 0
 
 # --- The jars --------------------------------------------------------------------------------------
 kernel_jar="$repo/kernel/target/segattr-kernel.jar"
