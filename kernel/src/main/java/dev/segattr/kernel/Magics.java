@@ -2,6 +2,7 @@ package dev.segattr.kernel;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -10,10 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,8 +50,11 @@ final class Magics {
     }
 
     private final Consumer<Path> classPath;
+    private final List<Path> startupJars;
     private final Set<String> onClassPath;
     private final MavenResolver maven;
+    /** group:artifact to version of the Maven artifacts on the class path; read when %maven first needs it. */
+    private Map<String, String> artifacts;
 
     /**
      * @param classPath   adds an entry to the cells' class path
@@ -52,6 +62,7 @@ final class Magics {
      */
     Magics(Consumer<Path> classPath, List<Path> startupJars, MavenResolver maven) {
         this.classPath = classPath;
+        this.startupJars = List.copyOf(startupJars);
         this.onClassPath = startupJars.stream().map(p -> p.getFileName().toString())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         this.maven = maven;
@@ -128,12 +139,59 @@ final class Magics {
                 boolean offline = args.contains("--offline") || args.contains("-o");
                 List<String> coordinates = args.stream().filter(a -> !a.startsWith("-")).collect(Collectors.toList());
                 require(name, coordinates, "%maven [--offline] <group:artifact:version>...");
-                add(maven.resolve(coordinates, offline, out), "%maven", out);
+                maven(maven.resolve(coordinates, offline, out), out);
                 break;
             default:
                 throw new MagicException("unknown magic %" + name + " (known: "
                         + NAMES.stream().map(n -> "%" + n).collect(Collectors.joining(", ")) + ")");
         }
+    }
+
+    /**
+     * Adds resolved jars, except artifacts already on the class path in any version: the kernel's own (the
+     * toolkit's dependencies) win, since their classes are loaded first anyway; a different version is said.
+     */
+    private void maven(List<MavenResolver.Jar> jars, PrintStream out) {
+        if (artifacts == null) {
+            artifacts = new HashMap<>();
+            startupJars.forEach(jar -> artifacts.putAll(mavenCoordinates(jar)));
+        }
+        List<Path> toAdd = new ArrayList<>();
+        for (MavenResolver.Jar jar : jars) {
+            String present = artifacts.putIfAbsent(jar.key(), jar.version());
+            if (present == null) {
+                toAdd.add(jar.path());
+            } else if (!present.equals(jar.version())) {
+                out.println("%maven: keeping " + jar.key() + ":" + present + " (already on the class path; "
+                        + jar.version() + " was asked for)");
+            }
+        }
+        add(toAdd, "%maven", out);
+    }
+
+    /** group:artifact to version for each Maven artifact a jar says it holds (META-INF/maven/.../pom.properties). */
+    static Map<String, String> mavenCoordinates(Path jar) {
+        Map<String, String> found = new HashMap<>();
+        if (!Files.isRegularFile(jar)) {
+            return found;
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (JarEntry entry : Collections.list(file.entries())) {
+                if (entry.getName().startsWith("META-INF/maven/") && entry.getName().endsWith("/pom.properties")) {
+                    Properties pom = new Properties();
+                    try (InputStream in = file.getInputStream(entry)) {
+                        pom.load(in);
+                    }
+                    if (pom.getProperty("groupId") != null && pom.getProperty("artifactId") != null) {
+                        found.put(pom.getProperty("groupId") + ":" + pom.getProperty("artifactId"),
+                                pom.getProperty("version", "?"));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // not a readable jar: nothing known about it
+        }
+        return found;
     }
 
     private void add(List<Path> entries, String magic, PrintStream out) {

@@ -2,6 +2,7 @@ package dev.segattr.kernel;
 
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.Artifact;
 import org.eclipse.aether.artifact.DefaultArtifact;
 import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.graph.Dependency;
@@ -81,8 +82,12 @@ final class MavenResolver {
         return localRepository;
     }
 
+    /** A resolved jar: {@code key} is group:artifact. */
+    record Jar(String key, String version, Path path) {
+    }
+
     /** The jars of the artifacts and of their runtime dependencies, in class-path order. */
-    List<Path> resolve(List<String> coordinates, boolean forceOffline, PrintStream out) {
+    List<Jar> resolve(List<String> coordinates, boolean forceOffline, PrintStream out) {
         boolean off = offline || forceOffline;
         RepositorySystem system = new RepositorySystemSupplier().get();
         try (RepositorySystemSession.CloseableSession session = new SessionBuilderSupplier(system).get()
@@ -107,9 +112,10 @@ final class MavenResolver {
             collect.setRepositories(system.newResolutionRepositories(session, remotes));
             DependencyRequest request = new DependencyRequest(collect,
                     DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
-            List<Path> jars = new ArrayList<>();
+            List<Jar> jars = new ArrayList<>();
             for (ArtifactResult r : system.resolveDependencies(session, request).getArtifactResults()) {
-                jars.add(r.getArtifact().getPath());
+                Artifact a = r.getArtifact();
+                jars.add(new Jar(a.getGroupId() + ":" + a.getArtifactId(), a.getVersion(), a.getPath()));
             }
             return jars;
         } catch (DependencyResolutionException e) {

@@ -105,6 +105,13 @@ class MagicsTest {
     }
 
     @Test
+    void mavenKeepsTheKernelsOwnVersionOfALibrary() {
+        String out = run("maven", "demo:old-gson:1.0");
+        assertTrue(out.matches("(?s).*keeping com\\.google\\.code\\.gson:gson:2\\.\\d+\\.\\d+ \\(already on the class path; 2\\.0 was asked for\\).*"), out);
+        assertTrue(out.contains("added 1 entry to the class path: " + dir.resolve("m2/demo/old-gson/1.0/old-gson-1.0.jar")), out);
+    }
+
+    @Test
     void mavenOfflineSaysClearlyWhatIsMissing() {
         Magics.MagicException e = assertThrows(Magics.MagicException.class, () -> run("maven", "demo:absent:2.0"));
         assertTrue(e.getMessage().startsWith("%maven: cannot resolve demo:absent:2.0: it is not in the local repository "

@@ -56,8 +56,8 @@ final class TestJars {
     }
 
     /**
-     * A local Maven repository with two artifacts: {@code demo:greeter:1.0} (class {@code demo.Greeter}) that
-     * depends on {@code demo:words:1.0} (class {@code demo.Words}).
+     * A local Maven repository: {@code demo:greeter:1.0} (class {@code demo.Greeter}) that depends on
+     * {@code demo:words:1.0} (class {@code demo.Words}), and {@code demo:old-gson:1.0} that depends on gson 2.0.
      */
     static Path mavenRepository(Path repo) throws IOException {
         Path words = jar(repo.resolve("demo/words/1.0/words-1.0.jar"),
@@ -67,6 +67,15 @@ final class TestJars {
                 Map.of("demo.Greeter", "package demo; public class Greeter {"
                         + " public String greet(String who) { return Words.hello() + \", \" + who; } }"),
                 List.of(words));
+        // demo:old-gson:1.0 wants gson 2.0, older than the kernel's own: the kernel's must stay.
+        jar(repo.resolve("demo/old-gson/1.0/old-gson-1.0.jar"), Map.of("demo.OldGson", "package demo; public class OldGson { }"), List.of());
+        jar(repo.resolve("com/google/code/gson/gson/2.0/gson-2.0.jar"), Map.of("demo.NotGson", "package demo; class NotGson { }"), List.of());
+        Files.writeString(repo.resolve("com/google/code/gson/gson/2.0/gson-2.0.pom"),
+                "<project><modelVersion>4.0.0</modelVersion><groupId>com.google.code.gson</groupId>"
+                        + "<artifactId>gson</artifactId><version>2.0</version></project>\n");
+        Files.writeString(repo.resolve("demo/old-gson/1.0/old-gson-1.0.pom"), pom("old-gson",
+                "<dependencies><dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId>"
+                        + "<version>2.0</version></dependency></dependencies>"));
         Files.writeString(repo.resolve("demo/words/1.0/words-1.0.pom"), pom("words", ""));
         Files.writeString(repo.resolve("demo/greeter/1.0/greeter-1.0.pom"), pom("greeter",
                 "<dependencies><dependency><groupId>demo</groupId><artifactId>words</artifactId>"
