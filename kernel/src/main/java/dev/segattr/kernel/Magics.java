@@ -75,7 +75,7 @@ final class Magics {
         StringBuilder code = new StringBuilder();
         int codeStart = 0;
         for (int i = 0; i < lines.length; i++) {
-            Matcher m = MAGIC_LINE.matcher(lines[i]);
+            Matcher m = MAGIC_LINE.matcher(lines[i].stripTrailing()); // also a "\r\n" line end
             if (m.matches()) {
                 if (!code.toString().isBlank()) {
                     parts.add(new Part(code.toString(), codeStart, null, null));
