@@ -20,9 +20,13 @@ import java.util.Properties;
         subcommands = {
                 SegmentCommand.class,
                 SynthCommand.class,
+                AttributeCommand.class,
+                SelectCommand.class,
+                LogprobsCommand.class,
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                MakeDefaultCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Fine-tune a model (all parameters, AdamW, warmup then cosine decay) on selected traces.",
                 "Writes the fine-tuned model in the Hugging Face layout into DIR2, a checkpoint per epoch under DIR2/checkpoints, "
-                        + "record.json and loss.png. Defaults follow the reference run (lr 3e-5, batch 2, warmup 5%, seed 3407)."})
+                        + "record.json and loss.png. Defaults follow the reference run (lr 3e-5, batch 2, warmup 5%%, seed 3407)."})
 final class TrainCommand implements Callable<Integer> {
 
     private static final TrainConfig D = TrainConfig.defaults();

@@ -121,13 +121,16 @@ final class SafetensorsFile implements AutoCloseable {
                     + " bytes, too large to copy");
         }
         if (rows <= rowsPerChunk) {
-            return readRows(e, source, 0, rows, rowElements, manager, target).reshape(e.djlShape());
+            try (NDArray flat = readRows(e, source, 0, rows, rowElements, manager, target)) {
+                return flat.reshape(e.djlShape());                      // shares the copy's memory
+            }
         }
         NDArray out = manager.create(e.djlShape(), target);
         for (long r = 0; r < rows; r += rowsPerChunk) {
             long end = Math.min(rows, r + rowsPerChunk);
-            try (NDArray part = readRows(e, source, r, end, rowElements, manager, target)) {
-                out.set(new NDIndex("{}:{}", r, end), part.reshape(shapeWithRows(e.shape, end - r)));
+            try (NDArray flat = readRows(e, source, r, end, rowElements, manager, target);
+                 NDArray part = flat.reshape(shapeWithRows(e.shape, end - r))) {
+                out.set(new NDIndex("{}:{}", r, end), part);
             }
         }
         return out;

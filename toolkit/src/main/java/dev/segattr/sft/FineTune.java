@@ -60,6 +60,21 @@ public final class FineTune {
         public Options withResume(boolean r) {
             return new Options(model, data, out, train, mask, superviseAnswer, answerTemplate, r, device);
         }
+
+        /** The settings as a record's configuration: paths as given, the mask by its command-line name. */
+        public Map<String, Object> toConfig() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("model", model.toString());
+            c.put("data", data.toString());
+            c.put("out", out == null ? null : out.toString());
+            c.put("mask", mask.cliName());
+            c.put("supervise_answer", superviseAnswer);
+            c.put("answer_template", answerTemplate == null ? ChatFormat.REFERENCE_ANSWER : answerTemplate);
+            c.put("resume", resume);
+            c.put("device", device);
+            c.put("train", train);
+            return c;
+        }
     }
 
     /** What a run produced. */
@@ -85,7 +100,7 @@ public final class FineTune {
             throw new BadInputException(o.data() + ": no such file");
         }
         requireDirectory(o.model(), "--model");
-        RunRecord record = RunRecord.start("train", o);
+        RunRecord record = RunRecord.start("train", o.toConfig());
         record.seed("train", o.train().seed());
         record.input("data", o.data());
         record.input("model", o.model());

@@ -97,6 +97,10 @@ public final class Trainer {
             if (e.length() > config.maxLength()) {
                 throw new IllegalArgumentException("example " + e.id() + " has " + e.length() + " tokens, more than max length " + config.maxLength());
             }
+            if (e.supervisedTokens() == 0) {
+                // Its loss would be 0/0 (the reference's NaN); TrainingData leaves such traces out and says so.
+                throw new IllegalArgumentException("example " + e.id() + " has no supervised token");
+            }
         }
         long padId = padId(model);
         String dataHash = TrainingData.hash(examples);
