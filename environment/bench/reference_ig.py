@@ -17,7 +17,8 @@ Two variants, each timed as one attribution call of one random sequence (float32
 Both then compute F(x) and F(x') without gradients, as segattr does for its convergence delta, so that both
 sides do the same work. F = sum of log p of the last --answer-tokens tokens; baseline = the pad token's
 embedding (config.json pad_token_id, else 0); points alpha = linspace(0, 1, J), gradients averaged.
-Prints one JSON object per variant (tokens x points per second from the fastest timed call), and with
+Prints one JSON object per variant (tokens x points per second from the fastest timed call; wall and process CPU
+seconds of every timed call: on a shared machine the CPU time is the steadier figure), and with
 --compare the ratio segattr / PyTorch for each.
 """
 import argparse
@@ -116,16 +117,18 @@ def main():
         else:
             raise SystemExit(f"unknown variant {variant!r} (reference, fair)")
         run()  # warm-up
-        seconds = []
+        seconds, cpu = [], []
         for _ in range(args.repeats):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             attributions, fx, fb = run()
             seconds.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         best = min(seconds)
         out = {
             "variant": variant, "points_per_pass": 1 if variant == "reference" else args.batch,
             "weights_frozen": frozen, "seq_len": args.seq_len, "steps": args.steps,
             "threads": torch.get_num_threads(), "attn_implementation": args.attn, "seconds": seconds,
+            "cpu_seconds": cpu,
             "token_points_per_second": args.seq_len * args.steps / best,
             "convergence_delta": attributions.sum().item() - (fx - fb),
             "torch": torch.__version__, "transformers": transformers.__version__,

@@ -27,13 +27,13 @@ final class AttributionBench {
         int from = o.seqLen() - o.answerTokens();
         SectionProbe probe = SectionProbe.start();
         TokenAttribution[] last = new TokenAttribution[1];
-        double[] seconds = Repeats.time(1, o.repeats(), () -> last[0] = ig.attribute(ids, from, o.seqLen()));
+        Repeats timed = Repeats.time(1, o.repeats(), () -> last[0] = ig.attribute(ids, from, o.seqLen()));
         BenchReport.SectionMemory memory = probe.stop();
-        double best = BenchReport.best(seconds);
+        double best = timed.best();
         double flop = new Flops(model.config()).integratedGradients(o.seqLen(), o.steps());
         int passes = (o.steps() + o.batch() - 1) / o.batch();
-        return new BenchReport.Attribution(o.seqLen(), o.steps(), o.batch(), passes, o.answerTokens(), seconds,
-                (double) o.seqLen() * o.steps() / best, BenchReport.Work.of(flop, best, peakGflops), memory,
+        return new BenchReport.Attribution(o.seqLen(), o.steps(), o.batch(), passes, o.answerTokens(), timed.seconds(),
+                timed.cpuSeconds(),                (double) o.seqLen() * o.steps() / best, BenchReport.Work.of(flop, best, peakGflops), memory,
                 last[0].status().label());
     }
 }

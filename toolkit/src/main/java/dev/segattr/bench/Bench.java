@@ -90,7 +90,8 @@ public final class Bench {
                 resident = Math.max(resident, m.peakResidentMb());
             }
         }
-        return new BenchReport(Environment.capture(), figures(model, source), threads(), peak, options.peakSize(),
+        return new BenchReport(Environment.capture(), figures(model, source), threads(),
+                NativeAllocator.keepsFreedMemory(), peak, options.peakSize(),
                 attribution, generation, training, heap, resident, (System.nanoTime() - started) / 1e9);
     }
 

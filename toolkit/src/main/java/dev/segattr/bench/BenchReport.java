@@ -17,11 +17,13 @@ import java.util.Map;
  * @param environment      versions, machine, threads (as in experiment records)
  * @param model            what was measured
  * @param threads          PyTorch's intra-op threads
+ * @param keepFreedMemory  whether glibc was told to keep freed native memory ({@link NativeAllocator})
  * @param matmulPeakGflops the best float32 n x n product rate seen in this run (before each section)
  * @param seconds          wall time of the whole run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BenchReport(Map<String, Object> environment, ModelFigures model, int threads, double matmulPeakGflops,
+public record BenchReport(Map<String, Object> environment, ModelFigures model, int threads, boolean keepFreedMemory,
+                          double matmulPeakGflops,
                           int matmulPeakSize, Attribution attribution, Generation generation, Training training,
                           double peakHeapMb, double peakResidentMb, double seconds) {
 
@@ -59,15 +61,16 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
      * Integrated gradients of one sequence, frozen weights.
      *
      * @param seconds              wall time of each timed call (one call = all J points + F(x) and F(x'))
+     * @param cpuSeconds           CPU time of the process during each timed call
      * @param tokenPointsPerSecond seqLen x steps / fastest call
      * @param status               the attribution's status on the random sequence (its convergence check)
      */
     public record Attribution(int seqLen, int steps, int batch, int passes, int answerTokens, double[] seconds,
-                              double tokenPointsPerSecond, Work work, SectionMemory memory, String status) {
+                              double[] cpuSeconds, double tokenPointsPerSecond, Work work, SectionMemory memory, String status) {
     }
 
     /** Decoding of one prompt, greedy, never stopping early. */
-    public record Decoding(double[] seconds, double newTokensPerSecond, Work work) {
+    public record Decoding(double[] seconds, double[] cpuSeconds, double newTokensPerSecond, Work work) {
     }
 
     /**
@@ -84,9 +87,11 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
      * Full-parameter fine-tuning (Trainer: forward, backward, clipping, AdamW).
      *
      * @param seconds         wall time of each timed update
+     * @param cpuSeconds      CPU time of the process during each timed update
      * @param tokensPerSecond batch x seqLen / fastest update
      */
-    public record Training(int seqLen, int batch, int updates, double[] seconds, double tokensPerSecond, Work work,
+    public record Training(int seqLen, int batch, int updates, double[] seconds, double[] cpuSeconds,
+                           double tokensPerSecond, Work work,
                            SectionMemory memory) {
     }
 

@@ -28,10 +28,10 @@ final class GenerationBench {
         Generator generator = new Generator(model);
         SectionProbe probe = SectionProbe.start();
         long[][] cachedTokens = new long[1][];
-        double[] cached = Repeats.time(1, o.repeats(),
+        Repeats cached = Repeats.time(1, o.repeats(),
                 () -> cachedTokens[0] = generator.generate(List.of(prompt), greedy).tokens().get(0));
         long[][] uncachedTokens = new long[1][];
-        double[] uncached = Repeats.time(1, o.repeats(), () -> uncachedTokens[0] = uncached(model, prompt, o.newTokens()));
+        Repeats uncached = Repeats.time(1, o.repeats(), () -> uncachedTokens[0] = uncached(model, prompt, o.newTokens()));
         BenchReport.SectionMemory memory = probe.stop();
         BenchReport.Decoding withCache = decoding(cached, o.newTokens(),
                 flops.generationCached(o.promptTokens(), o.newTokens()), peakGflops);
@@ -42,9 +42,10 @@ final class GenerationBench {
                 Arrays.equals(cachedTokens[0], uncachedTokens[0]), memory);
     }
 
-    private static BenchReport.Decoding decoding(double[] seconds, int tokens, double flop, double peakGflops) {
-        double best = BenchReport.best(seconds);
-        return new BenchReport.Decoding(seconds, tokens / best, BenchReport.Work.of(flop, best, peakGflops));
+    private static BenchReport.Decoding decoding(Repeats timed, int tokens, double flop, double peakGflops) {
+        double best = timed.best();
+        return new BenchReport.Decoding(timed.seconds(), timed.cpuSeconds(), tokens / best,
+                BenchReport.Work.of(flop, best, peakGflops));
     }
 
     /** Greedy decoding that runs the full forward pass over the prompt and all tokens so far at every step. */

@@ -38,13 +38,21 @@ final class TrainingBench {
         SectionProbe probe = SectionProbe.start();
         try {
             out = Files.createTempDirectory("segattr-bench-train");
-            TrainResult result = new Trainer(config).train(model, examples, out);
+            // CPU time between consecutive step reports: the update's own (the first one, with setup, is dropped)
+            List<Long> cpuMarks = new ArrayList<>();
+            cpuMarks.add(Repeats.processCpuNanos());
+            TrainResult result = new Trainer(config).onStep(s -> cpuMarks.add(Repeats.processCpuNanos()))
+                    .train(model, examples, out);
             BenchReport.SectionMemory memory = probe.stop();
             double[] seconds = result.steps().stream().skip(1).mapToDouble(TrainResult.Step::seconds).toArray();
+            double[] cpu = new double[seconds.length];
+            for (int i = 0; i < cpu.length; i++) {
+                cpu[i] = (cpuMarks.get(i + 2) - cpuMarks.get(i + 1)) / 1e9;
+            }
             double best = BenchReport.best(seconds);
             long tokens = (long) o.trainBatch() * o.seqLen();
             double flop = o.trainBatch() * new Flops(model.config()).trainingStep(o.seqLen());
-            return new BenchReport.Training(o.seqLen(), o.trainBatch(), o.trainSteps(), seconds, tokens / best,
+            return new BenchReport.Training(o.seqLen(), o.trainBatch(), o.trainSteps(), seconds, cpu, tokens / best,
                     BenchReport.Work.of(flop, best, peakGflops), memory);
         } catch (IOException e) {
             throw new UncheckedIOException("bench: could not make a temporary folder: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import dev.segattr.BadInputException;
 import dev.segattr.bench.Bench;
 import dev.segattr.bench.BenchOptions;
 import dev.segattr.bench.BenchReport;
+import dev.segattr.bench.NativeAllocator;
 import dev.segattr.bench.Section;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.model.CausalLM;
@@ -70,6 +71,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: PyTorch's choice)")
     Integer threads;
 
+    @Option(names = "--keep-freed-memory",
+            description = "let glibc keep freed native memory for reuse instead of returning it (fewer page faults)")
+    boolean keepFreedMemory;
+
     @Option(names = "--seed", paramLabel = "S", description = "seed of the random model and ids (default: ${DEFAULT-VALUE})")
     long seed = D.seed();
 
@@ -90,6 +95,9 @@ final class BenchCommand implements Callable<Integer> {
                     trainBatch, trainSteps, promptTokens, newTokens, D.peakSize(), chosen, seed);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
+        }
+        if (keepFreedMemory && !NativeAllocator.keepFreedMemory()) {
+            throw new BadInputException("--keep-freed-memory: glibc's mallopt is not available here");
         }
         if (threads != null) {
             if (threads < 1) {
