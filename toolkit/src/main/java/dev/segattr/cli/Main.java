@@ -27,6 +27,8 @@ import java.util.Properties;
                 ExportCommand.class,
                 EvaluateCommand.class,
                 MakeDefaultCommand.class,
+                RunCommand.class,
+                WalkthroughCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
