@@ -289,6 +289,14 @@ JINJA_CASES = [
     ("macro", "{% macro render(m) %}<{{ m.role }}:{{ m.content }}>{% endmacro %}{% for m in ms %}{{ render(m) }}{% endfor %}", {"ms": [{"role": "u", "content": "x"}, {"role": "a", "content": "y"}]}),
     ("set scoping in loop", "{% set x = 'outer' %}{% for i in [1] %}{% set x = 'inner' %}{{ x }} {% endfor %}{{ x }}", {}),
     ("raise_exception unused branch", "{% if false %}{{ raise_exception('never') }}{% endif %}ok", {}),
+    ("raw block", "a\n  {% raw %}{{ not code }} {% x %}{% endraw %}\nb {%- raw -%}  kept {{ }}  {%- endraw %} c", {}),
+    ("nested and common slices", "{{ xs[1:][::-1] }} {{ xs[-2:] }} {{ xs[:1] }} {{ (xs[1:])|length }} {% for m in xs[1:] %}{{ m }}{% endfor %} {{ s[-3:] }}", {"xs": [1, 2, 3, 4], "s": "hello"}),
+    ("keyword arguments with filters", "{% set ns = namespace(a=xs|length - 1, b=xs|join('-') ~ '!', c=(1 + 2) * 2) %}{{ ns.a }} {{ ns.b }} {{ ns.c }} {{ xs|join(d=',') if false else 'k' }}", {"xs": [1, 2, 3]}),
+    ("llama style", "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}{%- set loop_messages = messages[1:] %}{%- else %}{%- set system_message = '' %}{%- set loop_messages = messages %}{%- endif %}[{{ system_message }}]{% for m in loop_messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('alternate') }}{% endif %}<{{ m['role'] }}>{{ m['content'] | trim }}{% endfor %}{{ tools | tojson(indent=4) }}", {"messages": [{"role": "system", "content": "  sys  "}, {"role": "user", "content": " u "}, {"role": "assistant", "content": "a"}], "tools": [{"name": "f", "args": {"x": 1}}]}),
+    ("filters chat templates use", "{{ xs | selectattr('role', 'equalto', 'user') | map(attribute='content') | list }} {{ missing | default('dflt') }} {{ 3 | string }} {{ xs | length is divisibleby 2 }} {{ xs | map(attribute='role') | join('|') }} {{ 'a-b' | replace('-', '+') }} {{ ('x' ~ 1) | upper }}", {"xs": [{"role": "user", "content": "u1"}, {"role": "assistant", "content": "a1"}, {"role": "user", "content": "u2"}, {"role": "tool", "content": "t"}]}),
+    ("loop filter and else", "{% for x in xs if x > 1 %}{{ x }}{{ loop.index }} {% else %}none{% endfor %}|{% for x in [] %}{{ x }}{% else %}empty{% endfor %}", {"xs": [1, 2, 3]}),
+    ("is string, is mapping on content parts", "{% for part in content %}{% if part is string %}S:{{ part }}{% elif part is mapping and part.type == 'text' %}T:{{ part.text }}{% endif %};{% endfor %}", {"content": ["plain", {"type": "text", "text": "hi"}, {"type": "image"}]}),
+    ("comparison and arithmetic", "{{ 1 < 2 and 2 <= 2 }} {{ not 1 == 2 }} {{ 2 ** 3 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 'b' > 'a' }} {{ [1] + [2] }}", {}),
     ("undefined attribute", "[{{ m.missing }}] {{ m.missing is defined }} {% if m.missing %}T{% else %}F{% endif %}", {"m": {"role": "u"}}),
 ]
 

@@ -23,6 +23,12 @@ import java.util.Properties;
                 AttributeCommand.class,
                 SelectCommand.class,
                 LogprobsCommand.class,
+                TrainCommand.class,
+                ExportCommand.class,
+                EvaluateCommand.class,
+                MakeDefaultCommand.class,
+                RunCommand.class,
+                WalkthroughCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

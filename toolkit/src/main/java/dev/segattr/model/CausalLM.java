@@ -3,8 +3,10 @@ package dev.segattr.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -44,6 +46,8 @@ import java.util.stream.Stream;
 public final class CausalLM implements AutoCloseable {
 
     private static final String TIED_HEAD = "lm_head.weight";
+    /** Attention scores are computed for blocks of queries of at most this many elements (16 MB in float32). */
+    private static final long SCORE_BLOCK_ELEMENTS = 4L << 20;
 
     /** One linear map y = x W^T + b, with W (out, in) as transformers stores it. */
     private record Dense(NDArray weight, NDArray bias) {
@@ -136,28 +140,36 @@ public final class CausalLM implements AutoCloseable {
      * embedding drawn from N(0, initializer_range), biases zero, norm weights one (transformers' scheme).
      */
     public static CausalLM init(ModelConfig config, long seed) {
+        return init(config, seed, Device.cpu(), DataType.FLOAT32);
+    }
+
+    /** As {@link #init(ModelConfig, long)} on a device in a dtype; the values are drawn in Java, so they do not depend on either. */
+    public static CausalLM init(ModelConfig config, long seed, Device device, DataType dtype) {
+        checkDtype(dtype);
         Random random = new Random(seed);
-        NDManager manager = NDManager.newBaseManager(Device.cpu());
+        NDManager manager = NDManager.newBaseManager(device);
         Map<String, NDArray> parameters = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : parameterShapes(config).entrySet()) {
             String name = e.getKey();
             Shape shape = e.getValue();
             NDArray array;
             if (name.endsWith(".bias")) {
-                array = manager.zeros(shape);
+                array = manager.zeros(shape, dtype);
             } else if (name.endsWith("norm.weight")) {
-                array = manager.ones(shape);
+                array = manager.ones(shape, dtype);
             } else {
                 float[] values = new float[Math.toIntExact(shape.size())];
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (float) (random.nextGaussian() * config.initializerRange());
                 }
-                array = manager.create(values, shape);
+                try (NDArray floats = manager.create(values, shape)) {
+                    array = dtype == DataType.FLOAT32 ? floats.duplicate() : floats.toType(dtype, false);
+                }
             }
             array.setName(name);
             parameters.put(name, array);
         }
-        return new CausalLM(config, manager, DataType.FLOAT32, parameters);
+        return new CausalLM(config, manager, dtype, parameters);
     }
 
     /** The first GPU when the engine sees one, else the CPU. */
@@ -253,7 +265,7 @@ public final class CausalLM implements AutoCloseable {
     /**
      * Logits from input embeddings.
      *
-     * @param inputsEmbeds (B, T, H) in the model's dtype, on its device
+     * @param inputsEmbeds (B, T, H); moved to the model's device and dtype if needed (differentiably)
      * @param attentionMask (B, T), 1 for a token and 0 for padding (left or right), or null for no padding.
      *     Positions count only the tokens that are there, so a padded row gives the logits of the row alone
      *     (as transformers' generate does); padding rows stay finite.
@@ -317,13 +329,15 @@ public final class CausalLM implements AutoCloseable {
                 : mask(attentionMask, batch, past + t, scope);
         NDArray positions = keep.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0)
                 .get(":, {}:", past);                                           // (B, T)
-        NDArray bias = attentionBias(keep, past, t, scope);                    // (B, 1, T, S)
         NDList cosSin = rotary.at(positions);                                  // (B, 1, T, d) each
         NDArray x = inputsEmbeds;
+        if (x.getDataType() != dtype || !x.getDevice().equals(device())) {
+            x = x.toDevice(device(), false).toType(dtype, false);                // differentiable casts
+        }
         for (int i = 0; i < layers.length; i++) {
             try (NDManager layerScope = scope.newSubManager()) {
                 x.tempAttach(layerScope);
-                NDArray out = layer(i, x, bias, cosSin, cache);
+                NDArray out = layer(i, x, keep, past, cosSin, cache);
                 out.attach(scope);
                 x = out;
             }
@@ -333,20 +347,24 @@ public final class CausalLM implements AutoCloseable {
         return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
 
-    private NDArray layer(int index, NDArray x, NDArray bias, NDList cosSin, KvCache cache) {
+    private NDArray layer(int index, NDArray x, NDArray keep, long past, NDList cosSin, KvCache cache) {
         Layer l = layers[index];
-        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), bias, cosSin, cache));
+        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, past, cosSin, cache));
         NDArray normed = rmsNorm(h, l.postNorm);
         NDArray gate = l.gate.apply(normed);
         NDArray mlp = l.down.apply(gate.mul(Activation.sigmoid(gate)).mul(l.up.apply(normed))); // silu(g) * u
         return h.add(mlp);
     }
 
-    /** Grouped-query causal self-attention; x (B, T, H) -> (B, T, H). */
-    private NDArray attention(int index, Layer l, NDArray x, NDArray bias, NDList cosSin, KvCache cache) {
+    /**
+     * Grouped-query causal self-attention; x (B, T, H) -> (B, T, H).
+     *
+     * @param keep (B, S) which of the S = past + T positions are tokens (not padding)
+     */
+    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, long past, NDList cosSin,
+                              KvCache cache) {
         long batch = x.getShape().get(0);
         long t = x.getShape().get(1);
-        int d = config.headDim();
         NDArray q = heads(l.q.apply(x), batch, t, l.qNorm);                     // (B, nH, T, d)
         NDArray k = heads(l.k.apply(x), batch, t, l.kNorm);                     // (B, nKV, T, d)
         NDArray v = heads(l.v.apply(x), batch, t, null);                        // (B, nKV, T, d)
@@ -362,14 +380,37 @@ public final class CausalLM implements AutoCloseable {
             k = k.repeat(1, groups);                                            // (B, nH, S, d)
             v = v.repeat(1, groups);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                     // (B, nH, T, S)
+        NDArray keysT = k.transpose(0, 1, 3, 2);                                // (B, nH, d, S)
+        long s = keysT.getShape().get(3);
+        // Queries go in blocks, each in its own scope, so that only one block's scores (B, nH, block, S)
+        // exist at a time: without gradients memory grows with T instead of T^2, and the allocator reuses
+        // the blocks' memory instead of mapping fresh pages for every T x S array.
+        long block = Math.max(1, SCORE_BLOCK_ELEMENTS / (batch * config.numAttentionHeads() * s));
+        NDList outs = new NDList();
+        for (long q0 = 0; q0 < t; q0 += block) {
+            long q1 = Math.min(t, q0 + block);
+            try (NDManager blockScope = x.getManager().newSubManager()) {
+                NDArray qBlock = q.get(new NDIndex(":, :, {}:{}, :", q0, q1));     // a view
+                qBlock.attach(blockScope);
+                NDArray out = attend(qBlock, keysT, v, attentionBias(keep, past + q0, q1 - q0, blockScope));
+                out.attach(x.getManager());
+                outs.add(out);
+            }
+        }
+        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, T, d)
+        return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
+                * config.headDim()));
+    }
+
+    /** softmax(q k^T / sqrt(d) + bias) v for one block of queries: q (B, nH, t, d) -> (B, nH, t, d). */
+    private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
+        NDArray scores = q.matMul(keysT);                                       // (B, nH, t, S)
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
-        NDArray probs = scores.mul(1.0 / Math.sqrt(d)).add(bias).softmax(-1).toType(v.getDataType(), false);
-        NDArray out = probs.matMul(v).transpose(0, 2, 1, 3)                      // (B, T, nH, d)
-                .reshape(batch, t, (long) config.numAttentionHeads() * d);
-        return l.o.apply(out);
+        // In place on the fresh product (matMul's backward needs its inputs, not its output).
+        scores.muli(1.0 / Math.sqrt(config.headDim())).addi(bias);
+        return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
     }
 
     /** (B, T, n*d) -> (B, n, T, d), RMS-normalising each head first when the family does (Qwen3). */
@@ -400,9 +441,9 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /**
-     * Additive attention bias (B, 1, T, S): 0 where query i (absolute slot past + i) may see key j, that is
-     * j <= past + i and j is not padding; the lowest float32 elsewhere. A row with nothing visible (a padding
-     * query) then gets a uniform softmax, never NaN.
+     * Additive attention bias (B, 1, T, S) for T queries at absolute slots past..past+T-1: 0 where query i may
+     * see key j, that is j <= past + i and j is not padding; the lowest float32 elsewhere. A row with nothing
+     * visible (a padding query) then gets a uniform softmax, never NaN.
      */
     private static NDArray attentionBias(NDArray keep, long past, long t, NDManager scope) {
         long s = keep.getShape().get(1);

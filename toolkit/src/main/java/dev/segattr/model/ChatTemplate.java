@@ -20,13 +20,17 @@ import jinjava.javax.el.CompositeELResolver;
  * <p>The template sees what transformers passes: {@code messages}, {@code add_generation_prompt},
  * {@code tools} and {@code documents} (None unless given), the tokenizer's named special tokens
  * ({@code bos_token}, {@code eos_token}, {@code pad_token}...), extra variables (e.g. {@code enable_thinking}),
- * and the globals {@code raise_exception} and {@code strftime_now}. Python-isms jinjava lacks are supplied:
- * Jinja2's whitespace rules ({@link JinjaSource}), Python str methods ({@link PythonMethods}), slices with a
- * step, {@code tojson} as json.dumps, and Python's way of printing values (True, None, lists).
+ * and the globals {@code raise_exception} and {@code strftime_now}. What jinjava lacks or reads otherwise is
+ * supplied: Jinja2's whitespace rules ({@link JinjaSource}), Python str methods and {@code dict.get(k, d)}
+ * ({@link PythonMethods}), slices with a step, Python's precedence of unary {@code not} and of tests after
+ * filters, keyword arguments holding filters ({@link Expressions}), loop filters and for-else ({@link Blocks}),
+ * {@code tojson} as json.dumps, {@code trim} as str.strip, the {@code generation} block, and Python's way of
+ * printing values (True, lists as ['a', 1]).
  *
- * <p>Known difference: printing a None value ({@code {{ x }}} with x None) gives "" where Jinja2 writes
- * "None"; jinjava cannot tell None from undefined, and undefined (e.g. a bos_token the tokenizer lacks) must
- * print "".
+ * <p>Known differences: printing a None value ({@code {{ x }}} with x None) gives "" where Jinja2 writes
+ * "None" (jinjava cannot tell None from undefined, and undefined, e.g. a bos_token the tokenizer lacks, must
+ * print ""); recursive loops are refused. Errors in a template, and its own {@code raise_exception}, are
+ * BadInputException.
  */
 public final class ChatTemplate {
 

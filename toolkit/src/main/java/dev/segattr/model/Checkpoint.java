@@ -86,10 +86,6 @@ final class Checkpoint implements AutoCloseable {
         return byName.keySet();
     }
 
-    boolean has(String name) {
-        return byName.containsKey(name);
-    }
-
     /** Reads a tensor that must exist with exactly the shape the config implies. */
     NDArray read(String name, Shape expected, NDManager manager, DataType dtype) {
         SafetensorsFile f = byName.get(name);

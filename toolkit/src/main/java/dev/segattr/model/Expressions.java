@@ -107,6 +107,183 @@ final class Expressions {
         return b.toString();
     }
 
+    /**
+     * Gives unary {@code not} Python's precedence (below comparisons, tests and {@code in}, above
+     * {@code and}/{@code or}): {@code not a in b} becomes {@code not (a in b)}. jinjava binds it tightest and
+     * would compute {@code (not a) in b}. {@code not in} and {@code is not} are left alone.
+     */
+    static String parenthesizeNot(String code) {
+        record Insert(int at, String text) {
+        }
+        List<Insert> inserts = new ArrayList<>();
+        String previousWord = null;  // the last keyword or name read, null after other tokens
+        boolean operandEnd = false;
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (PyStrings.isSpace(c)) {
+                i++;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                i = skipString(code, i);
+                operandEnd = true;
+                previousWord = null;
+                continue;
+            }
+            if (Character.isLetter(c) || c == '_') {
+                int end = wordEnd(code, i);
+                String word = code.substring(i, end);
+                if (word.equals("not") && !operandEnd && !"is".equals(previousWord)) {
+                    inserts.add(new Insert(end, " ("));
+                    inserts.add(new Insert(notOperandEnd(code, end), ")"));
+                }
+                operandEnd = !KEYWORDS.contains(word);
+                previousWord = word;
+                i = end;
+                continue;
+            }
+            operandEnd = c == ')' || c == ']' || c == '}' || Character.isDigit(c);
+            previousWord = null;
+            i++;
+        }
+        inserts.sort((x, y) -> Integer.compare(x.at(), y.at()));
+        StringBuilder b = new StringBuilder(code);
+        for (int k = inserts.size() - 1; k >= 0; k--) {
+            b.insert(inserts.get(k).at(), inserts.get(k).text());
+        }
+        return b.toString();
+    }
+
+    /** Where the operand of a unary not starting at {@code from} ends: at and/or/if/else, ',' or ':' or a closing bracket. */
+    private static int notOperandEnd(String code, int from) {
+        int depth = 0;
+        int i = from;
+        int lastNonSpace = from;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = skipString(code, i);
+                lastNonSpace = i;
+                continue;
+            }
+            if (Character.isLetter(c) || c == '_') {
+                int end = wordEnd(code, i);
+                String word = code.substring(i, end);
+                if (depth == 0 && (word.equals("and") || word.equals("or") || word.equals("if") || word.equals("else"))
+                        && (i == 0 || code.charAt(i - 1) != '.')) {
+                    return lastNonSpace;
+                }
+                i = end;
+                lastNonSpace = i;
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) {
+                    return lastNonSpace;
+                }
+                depth--;
+            } else if (depth == 0 && (c == ',' || c == ':')) {
+                return lastNonSpace;
+            }
+            i++;
+            if (!PyStrings.isSpace(c)) {
+                lastNonSpace = i;
+            }
+        }
+        return lastNonSpace;
+    }
+
+    private static int wordEnd(String code, int i) {
+        int end = i;
+        while (end < code.length() && (Character.isLetterOrDigit(code.charAt(end)) || code.charAt(end) == '_')) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * Puts a filtered operand of a test in parentheses: {@code xs|length is divisibleby 2} becomes
+     * {@code (xs|length) is divisibleby 2}, which is how Jinja2 reads it (tests bind like filters) and which
+     * jinjava's parser otherwise rejects.
+     */
+    static String parenthesizeFilteredTests(String code) {
+        record Insert(int at, String text) {
+        }
+        List<Insert> inserts = new ArrayList<>();
+        Deque<int[]> levels = new ArrayDeque<>(); // per bracket level: {operand start, operand has a top-level '|'}
+        levels.push(new int[] {0, 0});
+        boolean operandEnd = false;
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            int[] level = levels.peek();
+            if (PyStrings.isSpace(c)) {
+                i++;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                i = skipString(code, i);
+                operandEnd = true;
+                continue;
+            }
+            if (Character.isLetter(c) || c == '_') {
+                int end = wordEnd(code, i);
+                String word = code.substring(i, end);
+                boolean afterDot = i > 0 && code.charAt(i - 1) == '.';
+                if (word.equals("is") && !afterDot) {
+                    if (level[1] == 1) {
+                        inserts.add(new Insert(level[0], "("));
+                        inserts.add(new Insert(i, ") "));
+                    }
+                    level[0] = end;
+                    level[1] = 0;
+                    operandEnd = false;
+                } else if (KEYWORDS.contains(word) && !afterDot) {
+                    level[0] = end;
+                    level[1] = 0;
+                    operandEnd = false;
+                } else {
+                    operandEnd = true;
+                }
+                i = end;
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                if (!operandEnd) { // a new atom (group, list, dict) starts the operand here
+                    level[0] = level[1] == 0 ? i : level[0];
+                }
+                levels.push(new int[] {i + 1, 0});
+                operandEnd = false;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (levels.size() > 1) {
+                    levels.pop();
+                }
+                operandEnd = true;
+            } else if (c == '|') {
+                level[1] = 1;
+                operandEnd = false;
+            } else if (c == '.') {
+                // attribute access continues the operand
+            } else if (Character.isDigit(c)) {
+                operandEnd = true;
+            } else { // an operator, ',' or ':' ends the operand
+                level[0] = i + 1;
+                level[1] = 0;
+                operandEnd = false;
+            }
+            i++;
+        }
+        inserts.sort((x, y) -> Integer.compare(x.at(), y.at()));
+        StringBuilder b = new StringBuilder(code);
+        for (int k = inserts.size() - 1; k >= 0; k--) {
+            b.insert(inserts.get(k).at(), inserts.get(k).text());
+        }
+        return b.toString();
+    }
+
     /** A bracket group and the position where the operand chain it belongs to starts. */
     private record Frame(char open, int openAt, boolean subscript, int chainStart, boolean[] colon) {
     }

@@ -1,6 +1,8 @@
 package dev.segattr.model;
 
 import dev.segattr.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a chat template written for Python's Jinja2, as transformers compiles it ({@code trim_blocks=True,
@@ -12,9 +14,10 @@ import dev.segattr.BadInputException;
  * alone on its line loses its indentation, and a block tag eats the newline after it. The result has no
  * markers left and is rendered with jinjava's own trimming off.
  *
- * <p>Inside tags two Python-isms are rewritten: slices with a step ({@code messages[::-1]}; every slice, for
- * uniform Python semantics) become the {@code segattr_slice} filter, and every printed expression goes
- * through the {@code segattr_str} filter so that values print as Python's {@code str()} would.
+ * <p>Inside tags, Python-isms are rewritten ({@link Expressions}): slices ({@code messages[::-1]}) become the
+ * {@code segattr_slice} filter, and operators get Python's precedence with parentheses. {@link Blocks} then
+ * writes the pieces out, sending every printed expression through the {@code segattr_str} filter so that
+ * values print as Python's {@code str()} would.
  */
 final class JinjaSource {
 
@@ -22,7 +25,7 @@ final class JinjaSource {
     static final String STR_FILTER = "segattr_str";
 
     private final String src;
-    private final StringBuilder out = new StringBuilder();
+    private final List<Piece> out = new ArrayList<>();
     private int pos;
     private boolean lineStarting = true;
 
@@ -34,7 +37,7 @@ final class JinjaSource {
     static String toJinjava(String jinja2Source) {
         JinjaSource s = new JinjaSource(normalizeNewlines(jinja2Source));
         s.run();
-        return s.out.toString();
+        return new Blocks(s.out).toJinjava();
     }
 
     /** Jinja2's lexer: split at \r\n, \r, \n; drop one trailing empty line (keep_trailing_newline=False). */
@@ -47,7 +50,7 @@ final class JinjaSource {
         while (pos < src.length()) {
             int tag = nextTagStart(pos);
             if (tag < 0) {
-                out.append(src, pos, src.length());
+                out.add(new Piece(Piece.TEXT, src.substring(pos)));
                 return;
             }
             String text = src.substring(pos, tag);
@@ -58,7 +61,7 @@ final class JinjaSource {
             if (sign != 0) {
                 bodyStart++;
             }
-            out.append(stripBeforeTag(text, kind, sign));
+            out.add(new Piece(Piece.TEXT, stripBeforeTag(text, kind, sign)));
             if (kind == '#') {
                 comment(bodyStart);
             } else if (kind == '%' && isRaw(bodyStart)) {
@@ -162,7 +165,7 @@ final class JinjaSource {
                 if (end > 0) {
                     lineStarting = contentStart > 0 && src.charAt(contentStart - 1) == '\n';
                     String content = stripBeforeTag(src.substring(contentStart, tag), '%', sign);
-                    out.append("{% raw %}").append(content).append("{% endraw %}");
+                    out.add(new Piece(Piece.RAW, content));
                     afterTag(end, endSign, true);
                     return;
                 }
@@ -185,13 +188,10 @@ final class JinjaSource {
                 int endLen = kind == '%' ? blockEnd(p) : variableEnd(p);
                 if (endLen > 0) {
                     char sign = src.charAt(p) == '-' || src.charAt(p) == '+' ? src.charAt(p) : 0;
-                    String body = Expressions.parenthesizeKeywordArguments(
-                            Expressions.rewriteSlices(src.substring(bodyStart, p)));
-                    if (kind == '%') {
-                        out.append("{%").append(body).append("%}");
-                    } else {
-                        out.append("{{ (").append(body).append(")|").append(STR_FILTER).append(" }}");
-                    }
+                    String body = Expressions.parenthesizeNot(Expressions.parenthesizeFilteredTests(
+                            Expressions.parenthesizeKeywordArguments(
+                                    Expressions.rewriteSlices(src.substring(bodyStart, p)))));
+                    out.add(new Piece(kind == '%' ? Piece.BLOCK : Piece.VARIABLE, body.strip()));
                     afterTag(p + endLen, sign, kind == '%');
                     return;
                 }
@@ -234,6 +234,14 @@ final class JinjaSource {
             p++;
         }
         return p;
+    }
+
+    /** A lexed part of the template: text, raw text, or the (rewritten) code of a block or variable tag. */
+    record Piece(char kind, String text) {
+        static final char TEXT = 'T';
+        static final char RAW = 'R';
+        static final char BLOCK = '%';
+        static final char VARIABLE = '{';
     }
 
     private BadInputException error(int at, String message) {

@@ -37,10 +37,6 @@ final class KvCache implements AutoCloseable {
         return length;
     }
 
-    long capacity() {
-        return capacity;
-    }
-
     /**
      * Stores a layer's new keys and values (B, kvHeads, T, d) after the past ones and returns views of all
      * of them, (B, kvHeads, past + T, d). {@link #advance()} commits T once every layer has been appended.

@@ -50,7 +50,11 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int i
         }
     }
 
-    /** A small config of a family with transformers' defaults for the rest (for tests and training from scratch). */
+    /**
+     * A config for tests and training from scratch: rms_norm_eps 1e-6, rope_theta 10000, no rope scaling, no
+     * biases beyond the family's own, 4096 positions, initializer_range 0.02, no special tokens; embeddings
+     * tied for Qwen (as its small checkpoints are), untied for Llama.
+     */
     public static ModelConfig of(String modelType, int vocabSize, int hiddenSize, int intermediateSize,
                                  int numHiddenLayers, int numAttentionHeads, int numKeyValueHeads, int headDim) {
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
@@ -78,12 +82,6 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int i
         return modelType.equals("llama") && mlpBias;
     }
 
-    public ModelConfig withRope(double theta, RopeScaling scaling) {
-        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
-                numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, theta, scaling, attentionBias, mlpBias,
-                tieWordEmbeddings, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
-    }
-
     public ModelConfig withTokens(Long bos, List<Long> eos, Long pad) {
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
                 numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, attentionBias,
@@ -94,12 +92,6 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int i
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
                 numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, attentionBias,
                 mlpBias, tied, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
-    }
-
-    public ModelConfig withAttentionBias(boolean bias) {
-        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
-                numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, bias, mlpBias,
-                tieWordEmbeddings, bosTokenId, eosTokenIds, padTokenId, maxPositionEmbeddings, initializerRange);
     }
 
     /** Reads a config.json; any field we cannot honour is a one-line {@link BadInputException}. */

@@ -92,6 +92,11 @@ final class SafetensorsFile implements AutoCloseable {
      * The source may be F32, F16 or BF16; anything else is refused with the file and tensor named.
      */
     NDArray read(String name, NDManager manager, DataType target) {
+        return read(name, manager, target, CHUNK_BYTES);
+    }
+
+    /** As {@link #read(String, NDManager, DataType)}, copying at most {@code chunkBytes} source bytes at once. */
+    NDArray read(String name, NDManager manager, DataType target, long chunkBytes) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new BadInputException(file + ": no tensor '" + name + "'");
@@ -110,19 +115,22 @@ final class SafetensorsFile implements AutoCloseable {
         }
         long rowElements = elements / rows;
         long rowBytes = rowElements * source.getNumOfBytes();
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        long rowsPerChunk = Math.max(1, chunkBytes / rowBytes);
         if (rowBytes > Integer.MAX_VALUE / 2) {
             throw new BadInputException(file + ": tensor '" + name + "' has rows of " + rowBytes
                     + " bytes, too large to copy");
         }
         if (rows <= rowsPerChunk) {
-            return readRows(e, source, 0, rows, rowElements, manager, target).reshape(e.djlShape());
+            try (NDArray flat = readRows(e, source, 0, rows, rowElements, manager, target)) {
+                return flat.reshape(e.djlShape());                      // shares the copy's memory
+            }
         }
         NDArray out = manager.create(e.djlShape(), target);
         for (long r = 0; r < rows; r += rowsPerChunk) {
             long end = Math.min(rows, r + rowsPerChunk);
-            try (NDArray part = readRows(e, source, r, end, rowElements, manager, target)) {
-                out.set(new NDIndex("{}:{}", r, end), part.reshape(shapeWithRows(e.shape, end - r)));
+            try (NDArray flat = readRows(e, source, r, end, rowElements, manager, target);
+                 NDArray part = flat.reshape(shapeWithRows(e.shape, end - r))) {
+                out.set(new NDIndex("{}:{}", r, end), part);
             }
         }
         return out;

@@ -53,11 +53,11 @@ class CausalLMTest {
     }
 
     /**
-     * With -Dsegattr.model.exportDir=DIR the saved folders are copied there, for the by-hand check that
-     * transformers loads them: python src/test/python/make_model_fixtures.py --verify DIR/NAME NAME
+     * With the environment variable SEGATTR_MODEL_EXPORT_DIR=DIR the saved folders are copied there, for the
+     * by-hand check that transformers loads them: python src/test/python/make_model_fixtures.py --verify DIR/NAME NAME
      */
     static void exportForTransformers(Path saved, String name) {
-        String dir = System.getProperty("segattr.model.exportDir");
+        String dir = System.getenv("SEGATTR_MODEL_EXPORT_DIR");
         if (dir == null) {
             return;
         }
@@ -116,6 +116,13 @@ class CausalLMTest {
     }
 
     @Test
+    void loadedModelHoldsOneArrayPerParameter() {
+        try (CausalLM model = CausalLM.load(Fixtures.dir(Fixtures.QWEN3_SHARDED))) {
+            assertEquals(model.parameters().size(), model.manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void initIsReproducibleFromTheSeed() {
         try (CausalLM a = CausalLM.init(tinyQwen3(), 7); CausalLM b = CausalLM.init(tinyQwen3(), 7);
              CausalLM c = CausalLM.init(tinyQwen3(), 8)) {
@@ -157,16 +164,22 @@ class CausalLMTest {
         }
     }
 
-    /** Sequences longer than the first rotary table (256): the table grows and earlier positions agree. */
+    /**
+     * A long sequence: the rotary table (first 256 positions) grows, and with 1100 positions the queries go
+     * in two blocks (block 953). By causality each position must match the last position of its prefix,
+     * computed in one block.
+     */
     @Test
-    void longSequencePrefixAgreesWithShortSequence() {
+    void longSequenceAgreesWithItsPrefixes() {
         try (CausalLM model = CausalLM.load(Fixtures.dir(Fixtures.QWEN3_SHARDED));
              NDManager m = NDManager.newBaseManager()) {
-            NDArray ids = m.randomInteger(0, 192, new Shape(1, 600), DataType.INT64);
+            NDArray ids = m.randomInteger(0, 192, new Shape(1, 1100), DataType.INT64);
             NDArray full = model.forwardIds(ids, null);
+            assertFalse(full.isNaN().any().getBoolean());
             NDArray prefix = model.forwardIds(ids.get(":, :40"), null);
             assertTrue(full.get(":, :40").sub(prefix).abs().max().getFloat() < 1e-5f);
-            assertFalse(full.isNaN().any().getBoolean());
+            NDArray upTo1000 = model.forwardIds(ids.get(":, :1001"), null);   // one block
+            assertTrue(full.get(":, 1000").sub(upTo1000.get(":, 1000")).abs().max().getFloat() < 1e-5f);
         }
     }
 
@@ -242,7 +255,7 @@ class CausalLMTest {
             model.forwardIds(ids, mask).close();                  // first call builds the rotary table
             int modelArrays = model.manager().getManagedArrays().size();
             int callerArrays = m.getManagedArrays().size();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 5; i++) {
                 model.forwardIds(ids, mask).close();
                 NDArray embeds = model.embed(ids);
                 model.forward(embeds, mask).close();
@@ -293,6 +306,14 @@ class CausalLMTest {
             float scale = a.abs().max().getFloat();
             System.out.printf("float16 vs float32 logits: max abs diff %.3g (logits up to %.3g)%n", diff, scale);
             assertTrue(diff < 0.02f * scale, "float16 logits off by " + diff);
+            // float32 embeddings are cast to the model's dtype: the same as the model's own float16 embeddings.
+            assertEquals(b, f16.forward(f32.embed(m.create(IDS)), null));
+            try (CausalLM init16 = CausalLM.init(tinyQwen3(), 7, ai.djl.Device.cpu(), DataType.FLOAT16);
+                 CausalLM init32 = CausalLM.init(tinyQwen3(), 7)) {
+                NDArray w16 = init16.parameters().get("model.embed_tokens.weight");
+                assertEquals(DataType.FLOAT16, w16.getDataType());
+                assertEquals(init32.parameters().get("model.embed_tokens.weight").toType(DataType.FLOAT16, false), w16);
+            }
         }
     }
 }

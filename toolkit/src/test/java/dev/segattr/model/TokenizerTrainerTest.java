@@ -149,6 +149,34 @@ class TokenizerTrainerTest {
     }
 
     @Test
+    void specialTokensFromOtherConfigLayouts() throws Exception {
+        // tokenizer_config.json without pad token and with an AddedToken object for eos; the chat template in
+        // chat_template.jinja (how newer transformers save it); stop ids also from generation_config.json
+        Path dir = Files.createDirectories(tmp.resolve("layouts"));
+        Files.copy(trained.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("tokenizer_config.json"),
+                "{\"eos_token\": {\"__type\": \"AddedToken\", \"content\": \"<|end|>\"}, \"bos_token\": \"<|system|>\"}");
+        Files.writeString(dir.resolve("chat_template.jinja"), "{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}\n");
+        long user = tokenizer.requireTokenId(TokenizerTrainer.USER);
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [" + tokenizer.eosId() + ", " + user + "]}");
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            assertEquals(TokenizerTrainer.END, t.padToken(), "pad falls back to eos");
+            assertEquals(t.eosId(), t.padId());
+            assertArrayEquals(new long[] {t.eosId(), user}, t.eosIds());
+            assertEquals(tokenizer.requireTokenId(TokenizerTrainer.SYSTEM), t.bosId().getAsLong());
+            assertEquals("<|system|>hi", t.chatTemplate().render(List.of(Map.of("role", "user", "content", "hi")), false));
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{}");
+        Files.delete(dir.resolve("chat_template.jinja"));
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            assertThrows(BadInputException.class, t::padId, "no pad, eos or unk token");
+            assertTrue(!t.hasChatTemplate());
+            assertThrows(BadInputException.class, t::chatTemplate);
+            assertTrue(t.bosId().isEmpty());
+        }
+    }
+
+    @Test
     void tooSmallAVocabularyIsBadInput() {
         assertThrows(BadInputException.class, () -> new TokenizerTrainer(100));
     }

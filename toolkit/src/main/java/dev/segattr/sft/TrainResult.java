@@ -1,0 +1,55 @@
+package dev.segattr.sft;
+
+import java.util.List;
+
+/**
+ * What a training run did, update by update and epoch by epoch.
+ *
+ * @param steps          one entry per update, from the first (a resumed run includes the updates before it)
+ * @param epochs         one entry per finished epoch
+ * @param finalCheckpoint the last epoch's checkpoint folder
+ * @param resumedFrom    the checkpoint a resumed run started from, or null
+ */
+public record TrainResult(List<Step> steps, List<Epoch> epochs, String finalCheckpoint, String resumedFrom) {
+
+    /**
+     * One update.
+     *
+     * @param step         1-based update number over the whole run
+     * @param epoch        1-based epoch
+     * @param learningRate the rate it ran at
+     * @param loss         mean cross-entropy over the update's supervised tokens
+     * @param gradNorm     global gradient norm before clipping
+     * @param tokens       real tokens in the update's micro-batches
+     * @param supervised   tokens that carried loss
+     * @param seconds      wall time of forward, backward and update
+     */
+    public record Step(long step, int epoch, double learningRate, double loss, double gradNorm, long tokens, long supervised,
+                       double seconds) {
+    }
+
+    /**
+     * One epoch.
+     *
+     * @param epoch              1-based
+     * @param loss               mean cross-entropy over all supervised tokens of the epoch (the token-weighted mean of its updates)
+     * @param updates            updates made in it
+     * @param tokens             real tokens processed
+     * @param supervised         of which supervised
+     * @param seconds            wall time of the updates (checkpoint writing not included)
+     * @param tokensPerSecond    tokens / seconds
+     * @param supervisedFraction supervised / tokens
+     * @param checkpoint         the folder written after it
+     */
+    public record Epoch(int epoch, double loss, long updates, long tokens, long supervised, double seconds, double tokensPerSecond,
+                        double supervisedFraction, String checkpoint) {
+    }
+
+    public Step lastStep() {
+        return steps.get(steps.size() - 1);
+    }
+
+    public double[] losses() {
+        return steps.stream().mapToDouble(Step::loss).toArray();
+    }
+}
