@@ -70,6 +70,10 @@ public final class CausalLM implements AutoCloseable {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final Rotary rotary;
+    // Scalars of the differentiable path as long-lived arrays: DJL's op(Number) makes a scalar array over Java
+    // memory and frees it at once, but backward (mul, pow) reads the saved scalar later: garbage after a GC.
+    private final NDArray attentionScale;
+    private final NDArray minusHalf;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -90,6 +94,8 @@ public final class CausalLM implements AutoCloseable {
         this.finalNorm = parameters.get("model.norm.weight");
         this.lmHead = config.tieWordEmbeddings() ? embedTokens : parameters.get(TIED_HEAD);
         this.rotary = new Rotary(config, manager, dtype);
+        this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
+        this.minusHalf = manager.create(-0.5f);
     }
 
     private static Dense dense(Map<String, NDArray> p, String prefix) {
@@ -409,7 +415,7 @@ public final class CausalLM implements AutoCloseable {
             scores = scores.toType(DataType.FLOAT32, false);
         }
         // In place on the fresh product (matMul's backward needs its inputs, not its output).
-        scores.muli(1.0 / Math.sqrt(config.headDim())).addi(bias);
+        scores.muli(attentionScale).addi(bias);
         return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
     }
 
@@ -426,7 +432,7 @@ public final class CausalLM implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).pow(-0.5));
+        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).pow(minusHalf));
         return normed.toType(x.getDataType(), false).mul(weight);
     }
 
