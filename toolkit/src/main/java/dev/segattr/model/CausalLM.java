@@ -70,11 +70,13 @@ public final class CausalLM implements AutoCloseable {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final Rotary rotary;
-    // Scalars of the differentiable path as arrays that live as long as the model (made on first use, like the
-    // rotary tables): DJL's op(Number) makes a scalar array over Java memory and frees it at once, but backward
-    // (of mul, pow) reads the saved scalar later, which after a garbage collection is garbage.
-    private NDArray attentionScale;
-    private NDArray minusHalf;
+    /**
+     * 1 / sqrt(head_dim) as a tensor the model owns. DJL turns a Java number operand ({@code x.mul(0.125)}) into a
+     * tensor over a direct buffer and closes it at once; autograd keeps that tensor for the backward pass, and
+     * once the garbage collector frees the buffer the gradient reads freed memory. Operands that the backward
+     * pass keeps must therefore outlive it: this one lives as long as the model.
+     */
+    private final NDArray attentionScale;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -95,6 +97,7 @@ public final class CausalLM implements AutoCloseable {
         this.finalNorm = parameters.get("model.norm.weight");
         this.lmHead = config.tieWordEmbeddings() ? embedTokens : parameters.get(TIED_HEAD);
         this.rotary = new Rotary(config, manager, dtype);
+        this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
     }
 
     private static Dense dense(Map<String, NDArray> p, String prefix) {
@@ -407,23 +410,15 @@ public final class CausalLM implements AutoCloseable {
                 * config.headDim()));
     }
 
-    /** {1 / sqrt(head_dim), -0.5} as float32 arrays owned by the model's manager. */
-    private synchronized NDArray[] scalars() {
-        if (attentionScale == null) {
-            attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
-            minusHalf = manager.create(-0.5f);
-        }
-        return new NDArray[] {attentionScale, minusHalf};
-    }
-
     /** softmax(q k^T / sqrt(d) + bias) v for one block of queries: q (B, nH, t, d) -> (B, nH, t, d). */
     private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
         NDArray scores = q.matMul(keysT);                                       // (B, nH, t, S)
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
-        // In place on the fresh product (matMul's backward needs its inputs, not its output).
-        scores.muli(scalars()[0]).addi(bias);
+        // In place on the fresh product (matMul's backward needs its inputs, not its output). The scale is a
+        // model-owned tensor, not a Java number: see attentionScale.
+        scores.muli(attentionScale).addi(bias);
         return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
     }
 
@@ -440,7 +435,9 @@ public final class CausalLM implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).pow(scalars()[1]));
+        // A division by sqrt rather than pow(-0.5): pow's backward keeps its exponent, which DJL makes from a Java
+        // number and frees early (see attentionScale); add's backward keeps nothing of eps.
+        NDArray normed = x32.div(variance.add(config.rmsNormEps()).sqrt());
         return normed.toType(x.getDataType(), false).mul(weight);
     }
 
