@@ -74,9 +74,10 @@ public final class CausalLM implements AutoCloseable {
      * 1 / sqrt(head_dim) as a tensor the model owns. DJL turns a Java number operand ({@code x.mul(0.125)}) into a
      * tensor over a direct buffer and closes it at once; autograd keeps that tensor for the backward pass, and
      * once the garbage collector frees the buffer the gradient reads freed memory. Operands that the backward
-     * pass keeps must therefore outlive it: this one lives as long as the model.
+     * pass keeps must therefore outlive it: this one lives as long as the model. Made on first use, so that a
+     * loaded model holds exactly its parameters.
      */
-    private final NDArray attentionScale;
+    private NDArray attentionScale;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -97,7 +98,6 @@ public final class CausalLM implements AutoCloseable {
         this.finalNorm = parameters.get("model.norm.weight");
         this.lmHead = config.tieWordEmbeddings() ? embedTokens : parameters.get(TIED_HEAD);
         this.rotary = new Rotary(config, manager, dtype);
-        this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
     }
 
     private static Dense dense(Map<String, NDArray> p, String prefix) {
@@ -410,6 +410,13 @@ public final class CausalLM implements AutoCloseable {
                 * config.headDim()));
     }
 
+    private synchronized NDArray attentionScale() {
+        if (attentionScale == null) {
+            attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
+        }
+        return attentionScale;
+    }
+
     /** softmax(q k^T / sqrt(d) + bias) v for one block of queries: q (B, nH, t, d) -> (B, nH, t, d). */
     private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
         NDArray scores = q.matMul(keysT);                                       // (B, nH, t, S)
@@ -418,7 +425,7 @@ public final class CausalLM implements AutoCloseable {
         }
         // In place on the fresh product (matMul's backward needs its inputs, not its output). The scale is a
         // model-owned tensor, not a Java number: see attentionScale.
-        scores.muli(attentionScale).addi(bias);
+        scores.muli(attentionScale()).addi(bias);
         return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
     }
 
