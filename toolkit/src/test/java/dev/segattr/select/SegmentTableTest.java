@@ -75,6 +75,11 @@ class SegmentTableTest {
         assertTrue(html.contains("&lt;check&gt;"), "text is escaped");
         assertFalse(html.contains("<check>"));
         assertTrue(table.html(2).contains("… 3 more rows"));
+
+        // In a notebook the table shows itself: HTML first, plain text as the fallback.
+        assertEquals(List.of("text/html", "text/plain"), List.copyOf(table.mimeBundle().keySet()));
+        assertEquals(table.html(SegmentTable.DISPLAY_ROWS), table.mimeBundle().get("text/html"));
+        assertTrue(table.mimeBundle().get("text/plain").toString().contains("zero attribution"));
     }
 
     @Test
