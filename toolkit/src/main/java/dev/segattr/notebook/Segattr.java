@@ -480,6 +480,7 @@ public final class Segattr {
         Path out = path(outDir);
         FineTune.Options o = new FineTune.Options(existing(modelDir), existing(selectedFile), out, config,
                 TrainingData.MaskMode.parse(mask), true, null, false, device);
+        gradModeOff();
         int examples;
         try (Tokenizer tokenizer = Tokenizer.load(o.model())) {
             examples = FineTune.data(o, tokenizer).examples().size();
@@ -542,6 +543,7 @@ public final class Segattr {
         }
         int m = c.methods().size();
         long stages = 2 + 3 + m + (m + 1) + 1; // inputs (train, test), segment, attribute, select, train per method, evaluate each model, report
+        gradModeOff();
         RunRecord record;
         PrintStream stdout = System.out;
         try (Progress p = Progress.start("study " + (c.name() == null ? "" : c.name()), stages);
@@ -558,6 +560,18 @@ public final class Segattr {
             System.setOut(stdout);
         }
         return new StudyResult(run, record);
+    }
+
+    /**
+     * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that loaded the
+     * engine. A notebook kernel runs each cell on a fresh thread, where the optimizer's in-place update of a weight
+     * that requires a gradient would then fail ("a view of a leaf Variable that requires grad is being used in an
+     * in-place operation"). Gradient collectors turn it on for their backward pass and restore it after.
+     */
+    static void gradModeOff() {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
     }
 
     private static Path existing(String name) {

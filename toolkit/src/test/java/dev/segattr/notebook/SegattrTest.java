@@ -188,7 +188,22 @@ class SegattrTest {
         assertTrue(exported.supervised() > 0 && exported.supervised() < exported.tokens(), exported.toString());
 
         TrainConfig config = TrainConfig.defaults().withEpochs(1).withBatchSize(2).withLearningRate(1e-3);
-        Trained trained = Segattr.train(data.resolve("model").toString(), selected.toString(), dir.resolve("trained").toString(), "selective", config);
+        // A kernel runs each cell on a fresh thread, where PyTorch's grad mode is on: training must work there too.
+        Trained[] done = new Trained[1];
+        Throwable[] failed = new Throwable[1];
+        Thread cell = new Thread(() -> {
+            try {
+                done[0] = Segattr.train(data.resolve("model").toString(), selected.toString(), dir.resolve("trained").toString(), "selective", config);
+            } catch (Throwable t) {
+                failed[0] = t;
+            }
+        });
+        cell.start();
+        cell.join();
+        if (failed[0] != null) {
+            throw new AssertionError("training on a fresh thread failed", failed[0]);
+        }
+        Trained trained = done[0];
         assertEquals(2, trained.result().steps().size(), "3 examples in batches of 2");
         assertTrue(Files.isRegularFile(dir.resolve("trained/model.safetensors")));
         assertTrue(Double.isFinite(trained.finalLoss()));
