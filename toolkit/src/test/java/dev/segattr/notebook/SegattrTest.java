@@ -247,7 +247,17 @@ class SegattrTest {
         assertEquals(2, study.accuracy().getSeriesCollection().iterator().next().getXData().size());
         assertTrue(study.scatter().getSeriesCollection().size() >= 2);
         assertTrue(study.roles().mimeBundle().get("text/markdown").toString().startsWith("| role |"));
-        assertTrue(study.heatMap().mimeBundle().get("text/html").toString().startsWith("<div"));
+        // The run's heat map colours every token of its first attributed trace.
+        String heatMap = study.heatMap().mimeBundle().get("text/html").toString();
+        int firstTraceTokens;
+        try (Stream<JsonLines.Line> lines = JsonLines.read(dir.resolve("run/selected.jsonl"))) {
+            var counts = lines.findFirst().orElseThrow().json().get("segment_token_counts");
+            firstTraceTokens = 0;
+            for (var c : counts) {
+                firstTraceTokens += c.asInt();
+            }
+        }
+        assertEquals(firstTraceTokens, count(heatMap, "<span title=\"+") + count(heatMap, "<span title=\"-"));
         assertFalse(study.auroc().isEmpty());
     }
 
