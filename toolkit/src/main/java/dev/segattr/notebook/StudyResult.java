@@ -13,6 +13,8 @@ import dev.segattr.viz.Charts;
 import dev.segattr.viz.RichDisplay;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,8 +69,14 @@ public final class StudyResult implements RichDisplay {
         return (List<Map<String, Object>>) list;
     }
 
+    /** The summary table, numbers rounded for reading (summary.csv and the record keep them whole). */
     public RichDisplay summary() {
-        return Summary.display(rows());
+        Table t = Summary.table(rows());
+        for (String c : List.of("accuracy", "supervised_fraction", "final_loss")) {
+            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
+        }
+        t.doubleColumn("mean_output_tokens").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
+        return RichDisplay.html(Html.table(t), Summary.markdown(rows()));
     }
 
     /** The methods compared, in the configuration's order (without the starting model). */
@@ -135,14 +143,16 @@ public final class StudyResult implements RichDisplay {
         Map<String, Double> bars = new LinkedHashMap<>();
         auroc().forEach((k, v) -> {
             if (Double.isFinite(v)) {
-                bars.put(k.replace("_vs_unimportant", "").replace("_", " "), v);
+                String label = k.replace("_vs_unimportant", "");
+                bars.put(label.equals("important") ? "important (all)" : label.equals("important_middle_segments") ? "important (middle)" : label, v);
             }
         });
         if (bars.isEmpty()) {
             throw new IllegalStateException(run + ": no AUROC to show (the data has no known segment roles, or a role is missing)");
         }
         CategoryChart chart = Charts.bars("AUROC of segment strength vs unimportant segments", "AUROC", bars);
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        chart.setXAxisTitle("segments scored against the redundant and truncated ones");
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setDecimalPattern("0.00");
         return chart;
     }
 

@@ -106,7 +106,9 @@ public final class SegmentTable implements RichDisplay {
             Row row = table.row(r);
             b.append(row.getBoolean("selected") ? "<tr style=\"font-weight:bold\">" : "<tr>");
             for (String name : table.columnNames()) {
-                b.append("<td>").append(escape(cell(row, name))).append("</td>");
+                // Text reads from the left (a notebook right-aligns table cells by default).
+                boolean text = table.column(name) instanceof StringColumn;
+                b.append(text ? "<td style=\"text-align:left\">" : "<td>").append(escape(cell(row, name))).append("</td>");
             }
             b.append("</tr>\n");
         }

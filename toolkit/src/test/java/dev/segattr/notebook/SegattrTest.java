@@ -240,7 +240,10 @@ class SegattrTest {
 
         assertEquals(List.of("base", "selective"), study.rows().stream().map(r -> r.get("method")).toList());
         assertEquals(List.of("text/html", "text/plain"), List.copyOf(study.mimeBundle().keySet()));
-        assertTrue(study.mimeBundle().get("text/html").toString().contains("<td>selective</td>"));
+        String summary = study.mimeBundle().get("text/html").toString();
+        assertTrue(summary.contains("<td style=\"text-align:left\">selective</td>"), summary);
+        double accuracy = (Double) study.rows().get(1).get("accuracy");
+        assertTrue(summary.contains(String.format(java.util.Locale.ROOT, ">%.3f</td>", accuracy)), "numbers rounded for reading: " + summary);
         SegmentTable segments = study.segments();
         assertTrue(segments.rowCount() >= 3);
         assertEquals(List.of("selective"), study.lossCurves().getSeriesCollection().stream().map(x -> x.getName()).toList());
