@@ -68,6 +68,11 @@ public record Convergence(String traceId, List<Run> runs) implements RichDisplay
             relative.append(r.relativeDelta());
             seconds.append(r.seconds());
         }
+        Html.format(fx, "0.0000");
+        Html.format(fb, "0.0000");
+        Html.format(delta, "0.00E0");
+        Html.format(relative, "0.00E0");
+        Html.format(seconds, "0.00");
         return t.addColumns(scheme, points, fx, fb, delta, relative, seconds);
     }
 

@@ -2,6 +2,7 @@ package dev.segattr.notebook;
 
 import dev.segattr.viz.Charts;
 import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -25,6 +26,13 @@ final class Html {
 
     static String img(byte[] png) {
         return "<img src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\"/>";
+    }
+
+    /** Shows a column's numbers with a {@link java.text.DecimalFormat} pattern (missing values empty); the values keep their precision. */
+    static DoubleColumn format(DoubleColumn column, String pattern) {
+        java.text.DecimalFormat f = new java.text.DecimalFormat(pattern, java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+        column.setPrintFormatter(f, "");
+        return column;
     }
 
     /** A Tablesaw table as plain HTML: numbers right-aligned, text left. */

@@ -361,6 +361,13 @@ public final class Segattr {
                 top80.append(shareHolding(a.metrics(), 0.8));
             }
         }
+        Html.format(fx, "0.0000");
+        Html.format(fb, "0.0000");
+        Html.format(delta, "0.00E0");
+        Html.format(relative, "0.00E0");
+        Html.format(seconds, "0.00");
+        Html.format(tokenShare, "0.000");
+        Html.format(top80, "0.000");
         return Table.create("attributions", id, tokens, segments, fx, fb, delta, relative, status, seconds, selected, tokenShare, top80, settings);
     }
 

@@ -164,6 +164,10 @@ class SegattrTest {
         assertEquals(8, c.runs().size(), "a trapezoid needs two points");
         assertTrue(Math.abs(c.delta("gauss-legendre", 16)) < Math.abs(c.delta("gauss-legendre", 1)), c.table().print());
         assertTrue(Math.abs(c.delta("gauss-legendre", 16)) <= Math.abs(c.delta("trapezoid", 16)) + 1e-6, c.table().print());
+        // The table shows rounded numbers and keeps the values whole.
+        Table t = c.table();
+        assertEquals(c.runs().get(0).delta(), t.doubleColumn("delta").get(0));
+        assertTrue(t.getString(0, "delta").matches("-?\\d\\.\\d\\dE-?\\d+"), t.getString(0, "delta"));
         Map<String, Object> bundle = c.mimeBundle();
         assertEquals(List.of("text/html", "image/png", "text/plain"), List.copyOf(bundle.keySet()));
         assertTrue(bundle.get("text/html").toString().startsWith("<div><img src=\"data:image/png;base64,"));
