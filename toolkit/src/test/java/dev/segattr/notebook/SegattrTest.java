@@ -151,7 +151,7 @@ class SegattrTest {
     void theGradientAlongThePathAgreesWithFiniteDifferences() {
         for (Baseline b : List.of(Baseline.pad(model.tokenizer().padId()), Baseline.zero())) {
             GradientCheck check = Segattr.gradientCheck(model, traces.get(1), b, 0.5, 1e-2);
-            assertTrue(check.relativeError() < 1e-2, check.toString());
+            assertTrue(check.relativeError() < 1e-3, check.toString());
             assertTrue(Math.abs(check.autograd()) > 1e-4, "a gradient that is not trivially 0: " + check);
         }
     }
