@@ -32,6 +32,7 @@ final class WalkthroughCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Threads.oneUnlessSet();
         Path config = data.resolve(quick ? "walkthrough-quick.json" : "walkthrough.json");
         if (!Files.isRegularFile(config)) {
             throw new BadInputException(config + ": no such file (run from the repository's top folder, or give --data)");

@@ -84,6 +84,16 @@ class SegmentTableTest {
     }
 
     @Test
+    void readsAWholeAttributedFileLeavingOutFailedTraces(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("attributed.jsonl");
+        Files.writeString(file, RECORD.replace("\n", " ").strip() + "\n"
+                + "{\"id\": \"q2\", \"token_attributions\": null, \"attribution_status\": \"non-finite\"}\n");
+        List<ScoredTrace> traces = ScoredTrace.readAll(file);
+        assertEquals(1, traces.size());
+        assertEquals(3, SegmentTable.of(traces, SelectionPolicy.reference()).rowCount());
+    }
+
+    @Test
     void previewsCutLongTextInTheMiddle() {
         String p = SegmentTable.preview("a".repeat(50) + "\n" + "b".repeat(50), 21);
         assertEquals(21, p.length());
