@@ -119,11 +119,15 @@ public final class StudyResult implements RichDisplay {
     }
 
     public CategoryChart accuracy() {
-        return Charts.bars("Accuracy on held-out problems (greedy)", "accuracy", column("accuracy"));
+        CategoryChart chart = Charts.bars("Accuracy on held-out problems (greedy)", "accuracy", column("accuracy"));
+        chart.getStyler().setDecimalPattern("0.00");
+        return chart;
     }
 
     public CategoryChart outputLength() {
-        return Charts.bars("Mean output length", "tokens", column("mean_output_tokens"));
+        CategoryChart chart = Charts.bars("Mean output length", "tokens", column("mean_output_tokens"));
+        chart.getStyler().setDecimalPattern("0.0");
+        return chart;
     }
 
     /**
@@ -144,14 +148,14 @@ public final class StudyResult implements RichDisplay {
         auroc().forEach((k, v) -> {
             if (Double.isFinite(v)) {
                 String label = k.replace("_vs_unimportant", "");
-                bars.put(label.equals("important") ? "important (all)" : label.equals("important_middle_segments") ? "important (middle)" : label, v);
+                bars.put(label.equals("important") ? "all" : label.equals("important_middle_segments") ? "middle" : label, v);
             }
         });
         if (bars.isEmpty()) {
             throw new IllegalStateException(run + ": no AUROC to show (the data has no known segment roles, or a role is missing)");
         }
         CategoryChart chart = Charts.bars("AUROC of segment strength vs unimportant segments", "AUROC", bars);
-        chart.setXAxisTitle("segments scored against the redundant and truncated ones");
+        chart.setXAxisTitle("important segments (all, middle ones only, by role) vs redundant and truncated ones");
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setDecimalPattern("0.00");
         return chart;
     }
