@@ -247,11 +247,10 @@ public final class Study {
             List<Integer> segmentOf = new ArrayList<>();
             JsonNode perSegment = first.json().get("token_attributions");
             for (int s = 0; s < target.segmentCount(); s++) {
-                int[] ids = target.segmentTokens(s);
-                for (int k = 0; k < ids.length; k++) {
-                    int i = ids[k];
+                int[] range = target.segmentTokens(s); // {from, to}: the segment's tokens
+                for (int i = range[0]; i < range[1]; i++) {
                     tokens.add(target.text().substring(enc.start()[i], enc.end()[i]));
-                    values.add(perSegment.get(s).get(k).asDouble());
+                    values.add(perSegment.get(s).get(i - range[0]).asDouble());
                     segmentOf.add(s);
                 }
             }
