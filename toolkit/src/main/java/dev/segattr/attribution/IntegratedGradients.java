@@ -35,9 +35,10 @@ import java.util.Locale;
  *       pass matters: DJL's GradientCollector does not zero gradients.</li>
  *   <li>Weights are frozen: this class never marks a model parameter as requiring a gradient, so backward
  *       computes gradients for the embeddings only (no parameter gradient memory, no accumulation).</li>
- *   <li>The path and the sums are float32 whatever the model's dtype: the interpolated embeddings are cast to
- *       the model's type inside the differentiated function, and the log-softmax of the answer logits is
- *       float32.</li>
+ *   <li>Everything is float32: the path, the model, the log-softmax of the answer logits and the sums. A float16
+ *       model is refused, because DJL 0.36 cannot differentiate through a dtype cast ({@code toType} cuts the
+ *       graph), and the casts a float16 decoder makes around its float32 norms would silently drop most of the
+ *       gradient.</li>
  * </ul>
  *
  * <p>Memory grows with K x T, not with J: a pass holds the activations of K rows of T tokens for backward
@@ -106,6 +107,12 @@ public final class IntegratedGradients {
     public IntegratedGradients(EmbeddingModel model, Options options) {
         this.model = java.util.Objects.requireNonNull(model, "model");
         this.options = java.util.Objects.requireNonNull(options, "options");
+        if (model.dataType() != DataType.FLOAT32) {
+            // DJL 0.36's toType is not differentiable: every cast inside the model (float32 norms and softmax of a
+            // float16 model) would cut the gradient, and the attributions would be silently wrong.
+            throw new IllegalArgumentException("integrated gradients needs a float32 model, got " + model.dataType()
+                    + ": DJL cannot differentiate through dtype casts");
+        }
     }
 
     public Options options() {
@@ -184,7 +191,7 @@ public final class IntegratedGradients {
 
     /** F of each row of (k, T, H) float32 embeddings, as a (k) float32 array in the embeddings' manager. */
     private NDArray target(NDArray embeddings, NDArray answer, int from, int to) {
-        NDArray logits = model.logits(embeddings.toType(model.dataType(), false), from - 1, to - 1); // (k, n, V)
+        NDArray logits = model.logits(embeddings, from - 1, to - 1);                                // (k, n, V)
         NDArray logp = logits.toType(DataType.FLOAT32, false).logSoftmax(2);
         long k = embeddings.getShape().get(0);
         NDArray picked = logp.gather(answer.repeat(0, k), 2);                                       // (k, n, 1)

@@ -75,7 +75,8 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|gpu", description = "(default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
-    @Option(names = "--dtype", paramLabel = "float32|float16", description = "model weights and activations; sums stay float32 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", paramLabel = "float32|float16",
+            description = "model weights and activations (default: ${DEFAULT-VALUE}); float16 is refused: DJL 0.36 cannot differentiate through dtype casts")
     String dtype = "float32";
 
     @Option(names = "--delta-tolerance", paramLabel = "X",
@@ -262,7 +263,8 @@ final class AttributeCommand implements Callable<Integer> {
     private DataType dataType() {
         return switch (dtype) {
             case "float32" -> DataType.FLOAT32;
-            case "float16" -> DataType.FLOAT16;
+            case "float16" -> throw new BadInputException("--dtype float16: gradients cannot pass DJL 0.36's dtype"
+                    + " casts (the decoder's float32 norms would cut them), so attribution runs in float32 only");
             default -> throw new BadInputException("--dtype must be float32 or float16, got '" + dtype + "'");
         };
     }

@@ -27,6 +27,8 @@ import java.util.Properties;
                 ExportCommand.class,
                 EvaluateCommand.class,
                 MakeDefaultCommand.class,
+                RunCommand.class,
+                WalkthroughCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

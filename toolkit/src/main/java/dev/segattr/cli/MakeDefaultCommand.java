@@ -32,6 +32,7 @@ final class MakeDefaultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Threads.oneUnlessSet();
         EmbeddedDefault.Settings settings = tiny ? EmbeddedDefault.Settings.tiny() : EmbeddedDefault.Settings.standard();
         if (epochs != null) {
             settings = settings.withEpochs(epochs);

@@ -33,18 +33,31 @@ public final class Environment {
 
     /** The commit the code came from, with "-dirty" when the work tree had changes; "unknown" outside git. */
     public static String gitCommit() {
-        String commit = git("rev-parse", "HEAD");
+        // The checkout the code was built in (the jar or classes folder lies inside it), not the working folder.
+        String where = codeLocation();
+        String commit = git(where, "rev-parse", "HEAD");
         if (commit == null) {
             return "unknown";
         }
-        String status = git("status", "--porcelain", "--untracked-files=no");
+        String status = git(where, "status", "--porcelain", "--untracked-files=no");
         return status == null || status.isEmpty() ? commit : commit + "-dirty";
     }
 
-    private static String git(String... args) {
-        String[] command = new String[args.length + 1];
+    private static String codeLocation() {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(Environment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return (java.nio.file.Files.isDirectory(p) ? p : p.getParent()).toString();
+        } catch (Exception e) {
+            return ".";
+        }
+    }
+
+    private static String git(String dir, String... args) {
+        String[] command = new String[args.length + 3];
         command[0] = "git";
-        System.arraycopy(args, 0, command, 1, args.length);
+        command[1] = "-C";
+        command[2] = dir;
+        System.arraycopy(args, 0, command, 3, args.length);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
             p.getOutputStream().close();

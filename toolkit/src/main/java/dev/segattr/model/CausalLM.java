@@ -70,6 +70,14 @@ public final class CausalLM implements AutoCloseable {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final Rotary rotary;
+    /**
+     * 1 / sqrt(head_dim) as a tensor the model owns. DJL turns a Java number operand ({@code x.mul(0.125)}) into a
+     * tensor over a direct buffer and closes it at once; autograd keeps that tensor for the backward pass, and
+     * once the garbage collector frees the buffer the gradient reads freed memory. Operands that the backward
+     * pass keeps must therefore outlive it: this one lives as long as the model. Made on first use, so that a
+     * loaded model holds exactly its parameters.
+     */
+    private NDArray attentionScale;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -402,14 +410,22 @@ public final class CausalLM implements AutoCloseable {
                 * config.headDim()));
     }
 
+    private synchronized NDArray attentionScale() {
+        if (attentionScale == null) {
+            attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
+        }
+        return attentionScale;
+    }
+
     /** softmax(q k^T / sqrt(d) + bias) v for one block of queries: q (B, nH, t, d) -> (B, nH, t, d). */
     private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
         NDArray scores = q.matMul(keysT);                                       // (B, nH, t, S)
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
-        // In place on the fresh product (matMul's backward needs its inputs, not its output).
-        scores.muli(1.0 / Math.sqrt(config.headDim())).addi(bias);
+        // In place on the fresh product (matMul's backward needs its inputs, not its output). The scale is a
+        // model-owned tensor, not a Java number: see attentionScale.
+        scores.muli(attentionScale()).addi(bias);
         return scores.softmax(-1).toType(v.getDataType(), false).matMul(v);
     }
 
@@ -426,7 +442,9 @@ public final class CausalLM implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).pow(-0.5));
+        // A division by sqrt rather than pow(-0.5): pow's backward keeps its exponent, which DJL makes from a Java
+        // number and frees early (see attentionScale); add's backward keeps nothing of eps.
+        NDArray normed = x32.div(variance.add(config.rmsNormEps()).sqrt());
         return normed.toType(x.getDataType(), false).mul(weight);
     }
 

@@ -112,6 +112,14 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
         }
     }
 
+    /** Every record of a file written by {@code segattr attribute} (for notebooks and tables; records whose attribution failed are left out). */
+    public static List<ScoredTrace> readAll(java.nio.file.Path file) {
+        try (var lines = JsonLines.read(file)) {
+            return lines.filter(l -> l.json().hasNonNull("token_attributions") || l.json().hasNonNull("token_logprobs"))
+                    .map(ScoredTrace::fromRecord).toList();
+        }
+    }
+
     private static List<double[]> scores(JsonLines.Line line, String field) {
         JsonNode node = line.json().get(field);
         if (node == null || node.isNull()) {

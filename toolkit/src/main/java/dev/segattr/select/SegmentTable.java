@@ -1,6 +1,7 @@
 package dev.segattr.select;
 
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.viz.RichDisplay;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -9,8 +10,10 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One row per segment, for one trace or a whole data set, as a Tablesaw {@link Table}: {@code id, index,
@@ -25,7 +28,10 @@ import java.util.Locale;
  * table.table().where(table.table().booleanColumn("selected").isTrue());   // Tablesaw from here on
  * }</pre>
  */
-public final class SegmentTable {
+public final class SegmentTable implements RichDisplay {
+
+    /** Rows a notebook shows before "... n more rows". */
+    public static final int DISPLAY_ROWS = 100;
 
     public static final int PREVIEW_CHARS = 80;
 
@@ -100,7 +106,9 @@ public final class SegmentTable {
             Row row = table.row(r);
             b.append(row.getBoolean("selected") ? "<tr style=\"font-weight:bold\">" : "<tr>");
             for (String name : table.columnNames()) {
-                b.append("<td>").append(escape(cell(row, name))).append("</td>");
+                // Text reads from the left (a notebook right-aligns table cells by default).
+                boolean text = table.column(name) instanceof StringColumn;
+                b.append(text ? "<td style=\"text-align:left\">" : "<td>").append(escape(cell(row, name))).append("</td>");
             }
             b.append("</tr>\n");
         }
@@ -135,6 +143,15 @@ public final class SegmentTable {
 
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The table as a notebook shows it: HTML (at most {@link #DISPLAY_ROWS} rows, selected rows bold) and plain text. */
+    @Override
+    public Map<String, Object> mimeBundle() {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put(TEXT_HTML, html(DISPLAY_ROWS));
+        bundle.put(TEXT_PLAIN, table.print(DISPLAY_ROWS));
+        return bundle;
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class EmbeddedDefault {
                            int layers, int heads, int kvHeads, int epochs, double learningRate, int batchSize) {
 
         public static Settings standard() {
-            return new Settings(1200, 240, 100, 20261127L, 1024, 128, 352, 4, 4, 2, 8, 2e-3, 8);
+            return new Settings(1200, 240, 100, 20261127L, 1024, 128, 352, 4, 4, 2, 4, 2e-3, 8);
         }
 
         /** A much smaller run with the same steps, for tests. */

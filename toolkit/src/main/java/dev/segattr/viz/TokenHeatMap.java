@@ -1,7 +1,9 @@
 package dev.segattr.viz;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Set;
  * String html = TokenHeatMap.of(tokens, attributions, segmentOfToken).selected(Set.of(0, 3)).toHtml();
  * }</pre>
  */
-public final class TokenHeatMap {
+public final class TokenHeatMap implements RichDisplay {
 
     private final List<String> tokens;
     private final double[] attributions;
@@ -91,6 +93,22 @@ public final class TokenHeatMap {
             html.append("</span>");
         }
         return html.append("</div>").toString();
+    }
+
+    /** The heat map as a notebook shows it: the HTML, and a one-line description as plain text. */
+    @Override
+    public Map<String, Object> mimeBundle() {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put(TEXT_HTML, toHtml());
+        bundle.put(TEXT_PLAIN, toString());
+        return bundle;
+    }
+
+    @Override
+    public String toString() {
+        long segments = java.util.Arrays.stream(segmentOfToken).filter(s -> s >= 0).distinct().count();
+        return "TokenHeatMap" + (title.isEmpty() ? "" : " \"" + title + "\"") + ": " + tokens.size() + " tokens, "
+                + segments + " segments, selected " + new java.util.TreeSet<>(selected);
     }
 
     private String segmentOpen(int segment) {

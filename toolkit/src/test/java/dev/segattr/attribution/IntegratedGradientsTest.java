@@ -126,6 +126,30 @@ class IntegratedGradientsTest {
     }
 
     @Test
+    void aFloat16ModelIsRefusedBecauseCastsCutTheGradient() {
+        EmbeddingModel half = new EmbeddingModel() {
+            public ai.djl.ndarray.NDManager manager() {
+                return model.manager();
+            }
+
+            public ai.djl.ndarray.types.DataType dataType() {
+                return ai.djl.ndarray.types.DataType.FLOAT16;
+            }
+
+            public NDArray embed(NDArray ids) {
+                return model.embed(ids);
+            }
+
+            public NDArray logits(NDArray x) {
+                return model.logits(x);
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new IntegratedGradients(half, IntegratedGradients.Options.reference(Baseline.zero())));
+        assertTrue(e.getMessage().contains("float32"), e.getMessage());
+    }
+
+    @Test
     void answerRangeIsChecked() {
         var ig = new IntegratedGradients(model, IntegratedGradients.Options.reference(Baseline.zero()));
         assertThrows(IllegalArgumentException.class, () -> ig.attribute(IDS, 0, 2));

@@ -143,6 +143,9 @@ class AttributeCommandTest {
         assertTrue(points.err().startsWith("segattr attribute: --points: unknown point scheme 'simpson'"), points.err());
         assertEquals(2, run(args(in, out, "--baseline", "mean")).code());
         assertEquals(2, run(args(in, out, "--batch", "0")).code());
+        var half = run(args(in, out, "--dtype", "float16"));
+        assertEquals(2, half.code());
+        assertTrue(half.err().contains("float32 only"), half.err());
         assertEquals(2, run(args(dir.resolve("missing.jsonl"), out)).code());
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"id\": \"x\", \"question\": \"q\", \"reasoning\": \"r\"}\n");

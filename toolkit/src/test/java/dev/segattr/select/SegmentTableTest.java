@@ -74,7 +74,23 @@ class SegmentTableTest {
         String html = table.html();
         assertTrue(html.contains("&lt;check&gt;"), "text is escaped");
         assertFalse(html.contains("<check>"));
+        assertTrue(html.contains("<td style=\"text-align:left\">⏎⏎Wait, &lt;check&gt; it</td>"), "text columns read from the left");
         assertTrue(table.html(2).contains("… 3 more rows"));
+
+        // In a notebook the table shows itself: HTML first, plain text as the fallback.
+        assertEquals(List.of("text/html", "text/plain"), List.copyOf(table.mimeBundle().keySet()));
+        assertEquals(table.html(SegmentTable.DISPLAY_ROWS), table.mimeBundle().get("text/html"));
+        assertTrue(table.mimeBundle().get("text/plain").toString().contains("zero attribution"));
+    }
+
+    @Test
+    void readsAWholeAttributedFileLeavingOutFailedTraces(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("attributed.jsonl");
+        Files.writeString(file, RECORD.replace("\n", " ").strip() + "\n"
+                + "{\"id\": \"q2\", \"token_attributions\": null, \"attribution_status\": \"non-finite\"}\n");
+        List<ScoredTrace> traces = ScoredTrace.readAll(file);
+        assertEquals(1, traces.size());
+        assertEquals(3, SegmentTable.of(traces, SelectionPolicy.reference()).rowCount());
     }
 
     @Test

@@ -56,4 +56,13 @@ class ChartsTest {
         assertTrue(html.contains("solid #2ca02c") && html.contains("dashed #bbb"));
         assertThrows(IllegalArgumentException.class, () -> TokenHeatMap.of(List.of("a"), new double[0], new int[] {0}));
     }
+
+    @Test
+    void heatMapShowsItselfInANotebook() {
+        TokenHeatMap map = TokenHeatMap.of(List.of("a", "b", "c"), new double[] {1, -1, 0}, new int[] {-1, 0, 1})
+                .selected(Set.of(1)).title("t2");
+        assertEquals(List.of("text/html", "text/plain"), List.copyOf(map.mimeBundle().keySet()));
+        assertEquals(map.toHtml(), map.mimeBundle().get("text/html"));
+        assertEquals("TokenHeatMap \"t2\": 3 tokens, 2 segments, selected [1]", map.mimeBundle().get("text/plain"));
+    }
 }

@@ -1,0 +1,166 @@
+package dev.segattr.notebook;
+
+import dev.segattr.attribution.AnswerTarget;
+import dev.segattr.attribution.AttributionStatus;
+import dev.segattr.attribution.TokenAttribution;
+import dev.segattr.model.Encoded;
+import dev.segattr.select.ScoredTrace;
+import dev.segattr.select.SegmentMetrics;
+import dev.segattr.select.Selection;
+import dev.segattr.select.SelectionPolicy;
+import dev.segattr.trace.Trace;
+import dev.segattr.viz.RichDisplay;
+import dev.segattr.viz.TokenHeatMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One trace's integrated gradients, with what follows from them: the segment metrics, the reference selection
+ * and the token heat map (how it shows in a notebook).
+ *
+ * <pre>{@code
+ * var a = Segattr.attribute(model, trace);
+ * a.delta();                          // completeness gap: sum of attributions - (F(x) - F(x'))
+ * a.metrics().strength(3);            // segment 3's normalised strength
+ * a.selection().segments();           // the reference rule's choice (tau 0.7, beta 0.8)
+ * a.heatMap().title("...");           // the picture, to restyle
+ * }</pre>
+ */
+public final class Attribution implements RichDisplay {
+
+    private final Trace trace;
+    private final Segments segments;
+    private final AnswerTarget target;
+    private final TokenAttribution result;
+
+    Attribution(Trace trace, Segments segments, AnswerTarget target, TokenAttribution result) {
+        this.trace = trace;
+        this.segments = segments;
+        this.target = target;
+        this.result = result;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    public Segments segments() {
+        return segments;
+    }
+
+    /** The sequence (prompt + trace + answer) and where the answer and the segments sit in it. */
+    public AnswerTarget target() {
+        return target;
+    }
+
+    /** The raw result: one attribution per token of the whole sequence, F(x), F(x'), the delta, the status. */
+    public TokenAttribution result() {
+        return result;
+    }
+
+    public double delta() {
+        return result.convergenceDelta();
+    }
+
+    public double targetLogprob() {
+        return result.targetLogprob();
+    }
+
+    public double baselineLogprob() {
+        return result.baselineLogprob();
+    }
+
+    public AttributionStatus status() {
+        return result.status();
+    }
+
+    /** The attributions of each segment's tokens. */
+    public List<double[]> perSegment() {
+        return target.perSegment(result.attributions());
+    }
+
+    /** What the selection policies read; fails with the reason when the attributions are not finite. */
+    public ScoredTrace scored() {
+        requireFinite();
+        return new ScoredTrace(trace.id(), segments.texts(), perSegment(), null, null, segments.roles());
+    }
+
+    public SegmentMetrics metrics() {
+        requireFinite();
+        return SegmentMetrics.of(perSegment());
+    }
+
+    /** The reference rule's selection (tau 0.7, beta 0.8). */
+    public Selection selection() {
+        return selection(SelectionPolicy.reference());
+    }
+
+    public Selection selection(SelectionPolicy policy) {
+        return policy.select(scored());
+    }
+
+    /** The trace's tokens coloured by attribution, the reference selection boxed. */
+    public TokenHeatMap heatMap() {
+        return heatMap(SelectionPolicy.reference());
+    }
+
+    public TokenHeatMap heatMap(SelectionPolicy policy) {
+        Encoded enc = target.encoded();
+        List<String> tokens = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        List<Integer> segmentOf = new ArrayList<>();
+        double[] a = result.attributions();
+        for (int s = 0; s < target.segmentCount(); s++) {
+            int[] range = target.segmentTokens(s);
+            for (int i = range[0]; i < range[1]; i++) {
+                tokens.add(target.text().substring(enc.start()[i], enc.end()[i]));
+                values.add(a[i]);
+                segmentOf.add(s);
+            }
+        }
+        TokenHeatMap map = TokenHeatMap.of(tokens, values.stream().mapToDouble(Double::doubleValue).toArray(),
+                segmentOf.stream().mapToInt(Integer::intValue).toArray());
+        String title = String.format(Locale.ROOT, "Trace %s: F(x) = %.4f, F(x') = %.4f, delta = %.3g (%s)", trace.id(),
+                targetLogprob(), baselineLogprob(), delta(), result.settings());
+        if (!status().usable()) {
+            return map.title(title + ": " + status().label() + " " + result.reason());
+        }
+        SegmentMetrics m = metrics();
+        Selection chosen = selection(policy);
+        List<String> labels = new ArrayList<>();
+        for (int s = 0; s < m.size(); s++) {
+            labels.add(String.format(Locale.ROOT, "strength %.3f, consistency %.2f%s", m.strength(s), m.consistency(s),
+                    segments.roles() == null ? "" : ", role " + segments.roles().get(s)));
+        }
+        Set<Integer> selected = new java.util.HashSet<>();
+        Arrays.stream(chosen.segments()).forEach(selected::add);
+        return map.selected(selected).segmentLabels(labels).title(title);
+    }
+
+    @Override
+    public Map<String, Object> mimeBundle() {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put(TEXT_HTML, heatMap().toHtml());
+        bundle.put(TEXT_PLAIN, toString());
+        return bundle;
+    }
+
+    private void requireFinite() {
+        if (status() == AttributionStatus.NON_FINITE) {
+            throw new IllegalStateException("trace " + trace.id() + ": no usable attributions (" + result.reason() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Attribution(%s: %d tokens, %d segments, F(x)=%.4f, F(x')=%.4f, delta=%.3g, %s, %.2fs)",
+                trace.id(), target.length(), segments.size(), targetLogprob(), baselineLogprob(), delta(), status().label(),
+                result.seconds());
+    }
+}

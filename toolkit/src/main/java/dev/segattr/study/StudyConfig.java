@@ -1,0 +1,84 @@
+package dev.segattr.study;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.segattr.BadInputException;
+import dev.segattr.trace.JsonLines;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a study run needs, as one JSON file: which model and data, and the settings of each stage.
+ * Paths are relative to the configuration file's folder. A run's record carries this configuration, so a
+ * run can be repeated from its record ({@code segattr run --config RUN/record.json}).
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record StudyConfig(
+        String name,
+        String model,
+        String train,
+        String test,
+        @JsonProperty("train_limit") int trainLimit,
+        @JsonProperty("test_limit") int testLimit,
+        Attribution attribution,
+        Selection selection,
+        List<String> methods,
+        Training training,
+        Evaluation evaluation,
+        long seed) {
+
+    /** {@code segattr attribute}'s settings. */
+    public record Attribution(int steps, String points, int batch, String baseline) {
+    }
+
+    /** {@code segattr select}'s settings. */
+    public record Selection(String policy, double tau, double beta) {
+    }
+
+    /** {@code segattr train}'s settings, shared by every method compared. */
+    public record Training(int epochs, double lr, int batch, @JsonProperty("grad_accum") int gradAccum, double warmup,
+                           @JsonProperty("weight_decay") double weightDecay, @JsonProperty("max_length") int maxLength) {
+    }
+
+    /** {@code segattr evaluate}'s settings. */
+    public record Evaluation(@JsonProperty("max_new_tokens") int maxNewTokens, int batch) {
+    }
+
+    public StudyConfig {
+        if (model == null || train == null || test == null) {
+            throw new BadInputException("study configuration: 'model', 'train' and 'test' are required");
+        }
+        if (attribution == null || selection == null || training == null || evaluation == null || methods == null || methods.isEmpty()) {
+            throw new BadInputException("study configuration: 'attribution', 'selection', 'methods', 'training' and 'evaluation' are required");
+        }
+        for (String m : methods) {
+            if (!List.of("full", "selective", "random", "top-tokens").contains(m)) {
+                throw new BadInputException("study configuration: field 'methods': unknown method '" + m
+                        + "' (full, selective, random, top-tokens)");
+            }
+        }
+        if (trainLimit < 0 || testLimit < 0) {
+            throw new BadInputException("study configuration: train_limit and test_limit must be >= 0 (0 = all)");
+        }
+    }
+
+    /** Reads a configuration, or the {@code config} of a run's record. */
+    public static StudyConfig read(Path file) {
+        try {
+            var tree = JsonLines.MAPPER.readTree(file.toFile());
+            if (tree != null && tree.has("kind") && tree.has("config")) {
+                tree = tree.get("config"); // a run record: repeat that run
+            }
+            return JsonLines.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .treeToValue(tree, StudyConfig.class);
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new BadInputException(file + ": not a study configuration (" + first + ")");
+        }
+    }
+}
