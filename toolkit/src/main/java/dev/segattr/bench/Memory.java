@@ -26,6 +26,19 @@ public final class Memory {
         return procStatusMb("VmHWM:");
     }
 
+    /**
+     * Starts a new peak-resident measurement: Linux resets VmHWM to the current resident set when "5" is written
+     * to /proc/self/clear_refs. Returns false where that is not possible (the peak then counts from the start).
+     */
+    public static boolean resetPeakResident() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Peak use of all heap pools since start (or the last reset), in MiB. */
     public static double peakHeapMb() {
         long bytes = 0;

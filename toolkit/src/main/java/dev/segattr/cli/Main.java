@@ -29,6 +29,7 @@ import java.util.Properties;
                 MakeDefaultCommand.class,
                 RunCommand.class,
                 WalkthroughCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

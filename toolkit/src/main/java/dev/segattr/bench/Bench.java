@@ -1,0 +1,105 @@
+package dev.segattr.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.segattr.experiment.Environment;
+import dev.segattr.model.CausalLM;
+import dev.segattr.model.ModelConfig;
+
+/**
+ * {@code segattr bench} as a library call: the machine's matrix-product peak, then the chosen sections on one
+ * model, each with its counted work, its share of the peak and its memory.
+ *
+ * <pre>{@code
+ * try (CausalLM model = Bench.initModel(256, 4, 1024, 0)) {
+ *     BenchReport r = Bench.run(model, "init", BenchOptions.defaults());
+ *     r.attribution().tokenPointsPerSecond();
+ * }
+ * }</pre>
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    /**
+     * A randomly initialised Qwen3 model, so that the benchmark needs no files: heads of 64 (fewer when the
+     * hidden size is small), half as many key-value heads (grouped-query attention, as Qwen3), MLP width 3 x
+     * hidden.
+     */
+    public static CausalLM initModel(int hidden, int layers, int vocab, long seed) {
+        return CausalLM.init(initConfig(hidden, layers, vocab), seed);
+    }
+
+    public static ModelConfig initConfig(int hidden, int layers, int vocab) {
+        int headDim = Math.min(64, hidden);
+        if (hidden % headDim != 0 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("hidden size " + hidden + " must be a multiple of 64, or an even size below it");
+        }
+        int heads = hidden / headDim;
+        int kvHeads = heads % 2 == 0 ? heads / 2 : heads;
+        return ModelConfig.of("qwen3", vocab, hidden, 3 * hidden, layers, heads, kvHeads, headDim)
+                .withTokens(null, java.util.List.of(), 0L);
+    }
+
+    /** Sets PyTorch's intra-op threads (as torch.set_num_threads); the engine is started if needed. */
+    public static void setThreads(int threads) {
+        Engine.getInstance();
+        JniUtils.setNumThreads(threads);
+    }
+
+    public static int threads() {
+        Engine.getInstance();
+        return JniUtils.getNumThreads();
+    }
+
+    /** Runs the sections of {@code options} on {@code model}; {@code source} names it in the report. */
+    public static BenchReport run(CausalLM model, String source, BenchOptions options) {
+        long started = System.nanoTime();
+        double peak = 0;
+        BenchReport.Attribution attribution = null;
+        BenchReport.Generation generation = null;
+        BenchReport.Training training = null;
+        if (options.sections().contains(Section.ATTRIBUTION)) {
+            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            peak = Math.max(peak, p);
+            attribution = AttributionBench.run(model, options, p);
+        }
+        if (options.sections().contains(Section.GENERATION)) {
+            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            peak = Math.max(peak, p);
+            generation = GenerationBench.run(model, options, p);
+        }
+        if (options.sections().contains(Section.TRAINING)) { // last: it changes the weights
+            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            peak = Math.max(peak, p);
+            training = TrainingBench.run(model, options, p);
+        }
+        if (peak == 0) {
+            peak = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+        }
+        // The sections reset the peaks: the run's peak is the largest of theirs (or the process' when none ran).
+        double heap = Memory.peakHeapMb();
+        double resident = Memory.peakResidentMb();
+        for (BenchReport.SectionMemory m : new BenchReport.SectionMemory[] {
+                attribution == null ? null : attribution.memory(), generation == null ? null : generation.memory(),
+                training == null ? null : training.memory()}) {
+            if (m != null) {
+                heap = Math.max(heap, m.peakHeapMb());
+                resident = Math.max(resident, m.peakResidentMb());
+            }
+        }
+        return new BenchReport(Environment.capture(), figures(model, source), threads(),
+                NativeAllocator.keepsFreedMemory(), peak, options.peakSize(),
+                attribution, generation, training, heap, resident, (System.nanoTime() - started) / 1e9);
+    }
+
+    static BenchReport.ModelFigures figures(CausalLM model, String source) {
+        ModelConfig c = model.config();
+        long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
+        return new BenchReport.ModelFigures(source, c.modelType(), c.hiddenSize(), c.numHiddenLayers(),
+                c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.intermediateSize(), c.vocabSize(),
+                parameters);
+    }
+}

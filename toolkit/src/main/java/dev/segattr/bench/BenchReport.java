@@ -1,0 +1,109 @@
+package dev.segattr.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The figures of one {@code segattr bench} run; {@link #toJson()} is what the command prints. A section that
+ * was not run is null (and left out of the JSON).
+ *
+ * @param environment      versions, machine, threads (as in experiment records)
+ * @param model            what was measured
+ * @param threads          PyTorch's intra-op threads
+ * @param keepFreedMemory  whether glibc was told to keep freed native memory ({@link NativeAllocator})
+ * @param matmulPeakGflops the best float32 n x n product rate seen in this run (before each section)
+ * @param seconds          wall time of the whole run
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BenchReport(Map<String, Object> environment, ModelFigures model, int threads, boolean keepFreedMemory,
+                          double matmulPeakGflops,
+                          int matmulPeakSize, Attribution attribution, Generation generation, Training training,
+                          double peakHeapMb, double peakResidentMb, double seconds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The decoder's shape, and where it came from ("init" or the checkpoint folder). */
+    public record ModelFigures(String source, String modelType, int hidden, int layers, int heads, int kvHeads,
+                               int headDim, int intermediate, int vocab, long parameters) {
+    }
+
+    /**
+     * Counted work against time: {@code gflops = gflop / seconds}, {@code peakFraction = gflops / peak}, where the
+     * peak is the matrix-product rate measured just before the section.
+     */
+    public record Work(double gflop, double seconds, double gflops, double peakGflops, double peakFraction) {
+        static Work of(double flop, double seconds, double peakGflops) {
+            double rate = flop / seconds / 1e9;
+            return new Work(flop / 1e9, seconds, rate, peakGflops, rate / peakGflops);
+        }
+    }
+
+    /**
+     * Memory during a section: the resident set before it, its peak during it (Linux lets the peak be reset, so it
+     * is the section's own), and the peak heap.
+     */
+    public record SectionMemory(double residentBeforeMb, double peakResidentMb, double peakHeapMb) {
+        public double growthMb() {
+            return peakResidentMb - residentBeforeMb;
+        }
+    }
+
+    /**
+     * Integrated gradients of one sequence, frozen weights.
+     *
+     * @param seconds              wall time of each timed call (one call = all J points + F(x) and F(x'))
+     * @param cpuSeconds           CPU time of the process during each timed call
+     * @param tokenPointsPerSecond seqLen x steps / fastest call
+     * @param status               the attribution's status on the random sequence (its convergence check)
+     */
+    public record Attribution(int seqLen, int steps, int batch, int passes, int answerTokens, double[] seconds,
+                              double[] cpuSeconds, double tokenPointsPerSecond, Work work, SectionMemory memory, String status) {
+    }
+
+    /** Decoding of one prompt, greedy, never stopping early. */
+    public record Decoding(double[] seconds, double[] cpuSeconds, double newTokensPerSecond, Work work) {
+    }
+
+    /**
+     * @param cached     with the KV cache (Generator)
+     * @param uncached   recomputing the whole sequence for every new token
+     * @param speedup    cached over uncached tokens per second
+     * @param sameTokens whether both produced the same tokens (they should, up to float ties)
+     */
+    public record Generation(int promptTokens, int newTokens, Decoding cached, Decoding uncached, double speedup,
+                             boolean sameTokens, SectionMemory memory) {
+    }
+
+    /**
+     * Full-parameter fine-tuning (Trainer: forward, backward, clipping, AdamW).
+     *
+     * @param seconds         wall time of each timed update
+     * @param cpuSeconds      CPU time of the process during each timed update
+     * @param tokensPerSecond batch x seqLen / fastest update
+     */
+    public record Training(int seqLen, int batch, int updates, double[] seconds, double[] cpuSeconds,
+                           double tokensPerSecond, Work work,
+                           SectionMemory memory) {
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static double best(double[] seconds) {
+        return Arrays.stream(seconds).min().orElse(Double.NaN);
+    }
+}
