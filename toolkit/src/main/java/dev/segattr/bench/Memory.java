@@ -1,5 +1,8 @@
 package dev.segattr.bench;
 
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Structure;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -52,6 +55,37 @@ public final class Memory {
 
     public static void resetPeakHeap() {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /**
+     * Bytes that the C allocator (glibc malloc) has handed out and not had back, in MiB: where libtorch's arrays
+     * live. Unlike the resident set it does not move with the Java heap, so it is the figure a native leak test
+     * watches. -1 where glibc's mallinfo2 is not there.
+     */
+    public static double nativeInUseMb() {
+        try {
+            MallInfo2 info = (MallInfo2) NativeLibrary.getInstance("c").getFunction("mallinfo2")
+                    .invoke(MallInfo2.class, new Object[0]);
+            return (info.uordblks + info.hblkhd) / 1048576.0;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** glibc's struct mallinfo2 (all size_t): in-use bytes are uordblks (heap) + hblkhd (mmapped blocks). */
+    @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost"})
+    public static final class MallInfo2 extends Structure implements Structure.ByValue {
+        public long arena;
+        public long ordblks;
+        public long smblks;
+        public long hblks;
+        public long hblkhd;
+        public long usmblks;
+        public long fsmblks;
+        public long uordblks;
+        public long fordblks;
+        public long keepcost;
     }
 
     private static double procStatusMb(String key) {

@@ -40,6 +40,8 @@ import java.util.function.UnaryOperator;
                         + "seconds, attribution_status (ok, large delta, empty answer, zero attribution, non-finite), "
                         + "attribution_reason, attribution_settings, segment_token_counts, token_logprobs and token_entropies "
                         + "(per segment), and segments when the record has none (reference segmenter).",
+                "A sequence longer than the model's max_position_embeddings is attributed anyway, as the reference does "
+                        + "(nothing is cut), with a warning and exceeds_max_positions: true in its record.",
                 "Resumable: records go to OUT.partial as they are done; a rerun with the same options skips them, and "
                         + "OUT appears (atomically) when all are done. Records already in OUT are skipped too."})
 final class AttributeCommand implements Callable<Integer> {
@@ -93,12 +95,12 @@ final class AttributeCommand implements Callable<Integer> {
             EmbeddingModel em = EmbeddingModel.of(lm);
             Baseline start = baseline.equals("pad") ? Baseline.pad(tok.padId()) : Baseline.zero();
             var ig = new IntegratedGradients(em, new IntegratedGradients.Options(PathPoints.of(scheme, steps), batch, start, deltaTolerance));
-            run(tok, em, ig);
+            run(tok, em, ig, lm.config().maxPositionEmbeddings());
         }
         return 0;
     }
 
-    private void run(Tokenizer tok, EmbeddingModel em, IntegratedGradients ig) {
+    private void run(Tokenizer tok, EmbeddingModel em, IntegratedGradients ig, int maxPositions) {
         String settings = ig.settings();
         UnaryOperator<String> prompt = AnswerTarget.promptOf(tok);
         int total = countRecords(in);
@@ -122,6 +124,13 @@ final class AttributeCommand implements Callable<Integer> {
                         continue;
                     }
                     ObjectNode record = attribute(trace, tok, em, ig, prompt, settings);
+                    if (record.path("sequence_tokens").asInt() > maxPositions) {
+                        // Positions the model was never trained on: flagged, not refused (the reference cuts nothing).
+                        record.put("exceeds_max_positions", true);
+                        err.println("segattr attribute: warning: " + trace.id() + " has " + record.path("sequence_tokens").asInt()
+                                + " tokens, more than the model's max_position_embeddings " + maxPositions
+                                + " (attributed anyway; the record says exceeds_max_positions)");
+                    }
                     output.append(trace.id(), record);
                     progress.step(String.format(Locale.ROOT, "(%s: %d tokens, %.1fs, %s)", trace.id(),
                             record.path("sequence_tokens").asInt(), record.path("seconds").asDouble(),

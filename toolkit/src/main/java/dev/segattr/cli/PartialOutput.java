@@ -156,15 +156,22 @@ final class PartialOutput implements AutoCloseable {
         }
     }
 
+    /** Flushes and closes; the file is closed even when the flush fails (a full disk), so no descriptor is left open. */
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
-            if (channel.isOpen()) {
-                writer.flush();
-                channel.close();
-            }
+            writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("could not write " + partial + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the flush's failure, or none, is the one to report
+            }
         }
     }
 }

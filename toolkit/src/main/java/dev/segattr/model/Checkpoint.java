@@ -97,7 +97,22 @@ final class Checkpoint implements AutoCloseable {
             throw new BadInputException(f.file() + ": tensor '" + name + "' has shape "
                     + new Shape(shape) + ", config.json implies " + expected);
         }
-        return f.read(name, manager, dtype);
+        NDArray array = f.read(name, manager, dtype);
+        long bad = nonFinite(array);
+        if (bad > 0) {
+            array.close();
+            throw new BadInputException(f.file() + ": tensor '" + name + "' holds " + bad
+                    + " NaN or infinite value" + (bad == 1 ? "" : "s") + ": the checkpoint is broken");
+        }
+        return array;
+    }
+
+    /** How many values of a tensor are NaN or infinite (a broken or diverged checkpoint). */
+    private static long nonFinite(NDArray array) {
+        try (NDArray nan = array.isNaN(); NDArray inf = array.isInfinite(); NDArray either = nan.logicalOr(inf);
+             NDArray count = either.countNonzero()) {
+            return count.getLong();
+        }
     }
 
     /** The file that holds a tensor (for messages). */
