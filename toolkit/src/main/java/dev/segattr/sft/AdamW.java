@@ -1,5 +1,7 @@
 package dev.segattr.sft;
 
+import ai.djl.pytorch.jni.JniUtils;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -97,6 +99,20 @@ public final class AdamW implements AutoCloseable {
         float minusStepSize = (float) -(lr / biasCorrection1);
         float bc2Sqrt = (float) biasCorrection2Sqrt;
         float eps = (float) settings.eps;
+        // The update is no part of any graph. PyTorch's grad mode is per thread and DJL turns it off only on the
+        // thread that started the engine: on any other (a notebook cell's) an in-place update of a weight that
+        // requires a gradient would fail, so the update turns it off here and restores it after.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            update(gradients, decay, oneMinusBeta1, beta2, oneMinusBeta2, minusStepSize, bc2Sqrt, eps);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void update(Map<String, NDArray> gradients, float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                        float minusStepSize, float bc2Sqrt, float eps) {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             String name = e.getKey();
             NDArray g = gradients.get(name);
