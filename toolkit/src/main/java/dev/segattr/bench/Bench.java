@@ -62,22 +62,28 @@ public final class Bench {
         BenchReport.Generation generation = null;
         BenchReport.Training training = null;
         if (options.sections().contains(Section.ATTRIBUTION)) {
-            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            double before = peak(model, options);
+            attribution = AttributionBench.run(model, options, before);
+            double p = Math.max(before, peak(model, options));
+            attribution = attribution.againstPeak(p);
             peak = Math.max(peak, p);
-            attribution = AttributionBench.run(model, options, p);
         }
         if (options.sections().contains(Section.GENERATION)) {
-            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            double before = peak(model, options);
+            generation = GenerationBench.run(model, options, before);
+            double p = Math.max(before, peak(model, options));
+            generation = generation.againstPeak(p);
             peak = Math.max(peak, p);
-            generation = GenerationBench.run(model, options, p);
         }
         if (options.sections().contains(Section.TRAINING)) { // last: it changes the weights
-            double p = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            double before = peak(model, options);
+            training = TrainingBench.run(model, options, before);
+            double p = Math.max(before, peak(model, options));
+            training = training.againstPeak(p);
             peak = Math.max(peak, p);
-            training = TrainingBench.run(model, options, p);
         }
         if (peak == 0) {
-            peak = MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+            peak = peak(model, options);
         }
         // The sections reset the peaks: the run's peak is the largest of theirs (or the process' when none ran).
         double heap = Memory.peakHeapMb();
@@ -93,6 +99,14 @@ public final class Bench {
         return new BenchReport(Environment.capture(), figures(model, source), threads(),
                 NativeAllocator.keepsFreedMemory(), peak, options.peakSize(),
                 attribution, generation, training, heap, resident, (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The matrix-product rate, measured before and after each section: on a shared machine other jobs come and go,
+     * and a section is judged against the better of the two (the machine's rate when it was least disturbed).
+     */
+    private static double peak(CausalLM model, BenchOptions options) {
+        return MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
     }
 
     static BenchReport.ModelFigures figures(CausalLM model, String source) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param model            what was measured
  * @param threads          PyTorch's intra-op threads
  * @param keepFreedMemory  whether glibc was told to keep freed native memory ({@link NativeAllocator})
- * @param matmulPeakGflops the best float32 n x n product rate seen in this run (before each section)
+ * @param matmulPeakGflops the best float32 n x n product rate seen in this run (before and after each section)
  * @param seconds          wall time of the whole run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,12 +38,16 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
 
     /**
      * Counted work against time: {@code gflops = gflop / seconds}, {@code peakFraction = gflops / peak}, where the
-     * peak is the matrix-product rate measured just before the section.
+     * peak is the better of the matrix-product rates measured just before and just after the section.
      */
     public record Work(double gflop, double seconds, double gflops, double peakGflops, double peakFraction) {
         static Work of(double flop, double seconds, double peakGflops) {
             double rate = flop / seconds / 1e9;
             return new Work(flop / 1e9, seconds, rate, peakGflops, rate / peakGflops);
+        }
+
+        Work againstPeak(double peak) {
+            return new Work(gflop, seconds, gflops, peak, gflops / peak);
         }
     }
 
@@ -67,10 +71,17 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
      */
     public record Attribution(int seqLen, int steps, int batch, int passes, int answerTokens, double[] seconds,
                               double[] cpuSeconds, double tokenPointsPerSecond, Work work, SectionMemory memory, String status) {
+        Attribution againstPeak(double peak) {
+            return new Attribution(seqLen, steps, batch, passes, answerTokens, seconds, cpuSeconds, tokenPointsPerSecond,
+                    work.againstPeak(peak), memory, status);
+        }
     }
 
     /** Decoding of one prompt, greedy, never stopping early. */
     public record Decoding(double[] seconds, double[] cpuSeconds, double newTokensPerSecond, Work work) {
+        Decoding againstPeak(double peak) {
+            return new Decoding(seconds, cpuSeconds, newTokensPerSecond, work.againstPeak(peak));
+        }
     }
 
     /**
@@ -81,6 +92,10 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
      */
     public record Generation(int promptTokens, int newTokens, Decoding cached, Decoding uncached, double speedup,
                              boolean sameTokens, SectionMemory memory) {
+        Generation againstPeak(double peak) {
+            return new Generation(promptTokens, newTokens, cached.againstPeak(peak), uncached.againstPeak(peak), speedup,
+                    sameTokens, memory);
+        }
     }
 
     /**
@@ -93,6 +108,9 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
     public record Training(int seqLen, int batch, int updates, double[] seconds, double[] cpuSeconds,
                            double tokensPerSecond, Work work,
                            SectionMemory memory) {
+        Training againstPeak(double peak) {
+            return new Training(seqLen, batch, updates, seconds, cpuSeconds, tokensPerSecond, work.againstPeak(peak), memory);
+        }
     }
 
     public String toJson() {
