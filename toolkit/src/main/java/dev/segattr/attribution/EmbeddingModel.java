@@ -41,6 +41,11 @@ public interface EmbeddingModel {
             }
 
             @Override
+            public NDArray logits(NDArray inputsEmbeds, int from, int to) {
+                return lm.forward(inputsEmbeds, null, from, to); // the head on the scored positions only
+            }
+
+            @Override
             public String toString() {
                 return lm.toString();
             }

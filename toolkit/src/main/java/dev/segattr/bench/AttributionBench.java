@@ -30,7 +30,7 @@ final class AttributionBench {
         Repeats timed = Repeats.time(1, o.repeats(), () -> last[0] = ig.attribute(ids, from, o.seqLen()));
         BenchReport.SectionMemory memory = probe.stop();
         double best = timed.best();
-        double flop = new Flops(model.config()).integratedGradients(o.seqLen(), o.steps());
+        double flop = new Flops(model.config()).integratedGradients(o.seqLen(), o.steps(), o.answerTokens());
         int passes = (o.steps() + o.batch() - 1) / o.batch();
         return new BenchReport.Attribution(o.seqLen(), o.steps(), o.batch(), passes, o.answerTokens(), timed.seconds(),
                 timed.cpuSeconds(),                (double) o.seqLen() * o.steps() / best, BenchReport.Work.of(flop, best, peakGflops), memory,

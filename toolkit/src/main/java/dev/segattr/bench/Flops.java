@@ -8,7 +8,7 @@ import dev.segattr.model.ModelConfig;
  *
  * <p>Counted as executed, not as ideally needed: attention is a dense (T x S) product that the causal mask
  * hides afterwards, so a query pays for every key S of the sequence, and the head runs on every position
- * even when only a few logits are read. Backward passes:
+ * in a full forward pass (attribution and decoding ask for the positions they read only). Backward passes:
  * <ul>
  *   <li>training: every product yields the gradient of both operands, twice the forward (3x in all);</li>
  *   <li>integrated gradients with frozen weights: a weight-times-activation product yields only the
@@ -57,27 +57,32 @@ public final class Flops {
         return 3 * forward(t);
     }
 
-    /** Forward + backward with gradients for the input embeddings only (frozen weights). */
-    public double frozenForwardBackward(long t) {
-        double linear = t * linearPerToken() + t * headPerPosition();
+    /**
+     * Forward + backward with gradients for the input embeddings only (frozen weights), the head on
+     * {@code headPositions} positions.
+     */
+    public double frozenForwardBackward(long t, long headPositions) {
+        double linear = t * linearPerToken() + headPositions * headPerPosition();
         double attention = t * attentionPerToken(t);
         return 2 * linear + 3 * attention;
     }
 
     /**
-     * One integrated-gradients call as {@code IntegratedGradients} runs it: J path rows forward and backward
-     * (frozen weights), then F at the input and at the baseline (forward only).
+     * One integrated-gradients call as {@code IntegratedGradients} runs it on a {@code CausalLM}: J path rows forward
+     * and backward (frozen weights), then F at the input and at the baseline (forward only); the head runs on the
+     * answer's positions only.
      */
-    public double integratedGradients(long t, int points) {
-        return points * frozenForwardBackward(t) + 2 * forward(t);
+    public double integratedGradients(long t, int points, int answerTokens) {
+        return points * frozenForwardBackward(t, answerTokens) + 2 * forward(t, t, answerTokens);
     }
 
     /**
-     * Greedy decoding with a KV cache: the prompt pass over P positions, then one position per new token that
-     * attends to the cache; {@code newTokens} tokens in all (the first comes from the prompt pass).
+     * Greedy decoding with a KV cache: the prompt pass over P positions (the head on the last one), then one
+     * position per new token that attends to the cache; {@code newTokens} tokens in all (the first comes from the
+     * prompt pass).
      */
     public double generationCached(long prompt, int newTokens) {
-        double work = forward(prompt);
+        double work = forward(prompt, prompt, 1);
         for (int n = 1; n < newTokens; n++) {
             work += forward(1, prompt + n, 1);
         }

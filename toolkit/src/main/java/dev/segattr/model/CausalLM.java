@@ -281,9 +281,23 @@ public final class CausalLM implements AutoCloseable {
      *     {@code inputsEmbeds}, and w.r.t. parameters on which the caller set requiresGradient.
      */
     public NDArray forward(NDArray inputsEmbeds, NDArray attentionMask) {
+        return forward(inputsEmbeds, attentionMask, 0, inputsEmbeds.getShape().get(1));
+    }
+
+    /**
+     * The logits of positions [from, to) only, (B, to - from, V): the layers run over the whole sequence, the final
+     * norm and the head only over those positions. Integrated gradients reads a few answer positions of a long
+     * trace: the full (B, T, V) logits (and their gradient) would cost T x V floats per row, gigabytes for a
+     * 150k-token vocabulary, for nothing. Otherwise as {@link #forward(NDArray, NDArray)}.
+     */
+    public NDArray forward(NDArray inputsEmbeds, NDArray attentionMask, long from, long to) {
+        long t = inputsEmbeds.getShape().get(1);
+        if (from < 0 || to < from || to > t) {
+            throw new IllegalArgumentException("head positions [" + from + ", " + to + ") must lie in [0, " + t + "]");
+        }
         NDManager owner = inputsEmbeds.getManager();
         try (NDManager scope = owner.newSubManager()) {
-            NDArray logits = run(inputsEmbeds, attentionMask, null, scope);
+            NDArray logits = run(inputsEmbeds, attentionMask, null, scope, from, to);
             logits.attach(owner);
             return logits;
         }
@@ -295,7 +309,7 @@ public final class CausalLM implements AutoCloseable {
         try (NDManager scope = owner.newSubManager()) {
             NDArray embeds = embed(ids);
             embeds.attach(scope);
-            NDArray logits = run(embeds, attentionMask, null, scope);
+            NDArray logits = run(embeds, attentionMask, null, scope, 0, ids.getShape().get(1));
             logits.attach(owner);
             return logits;
         }
@@ -303,13 +317,16 @@ public final class CausalLM implements AutoCloseable {
 
     /**
      * One decoding step with a KV cache: the new positions' embeddings (B, T, H) attend to the cached past.
+     * Returns the logits of the last new position only, (B, 1, V).
      *
      * @param attentionMask (B, past + T) covering past and new positions
      */
     NDArray forwardCached(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache) {
         NDManager owner = inputsEmbeds.getManager();
+        long t = inputsEmbeds.getShape().get(1);
         try (NDManager scope = owner.newSubManager()) {
-            NDArray logits = run(inputsEmbeds, attentionMask, cache, scope);
+            // Decoding reads the last position only: the prompt pass need not make (B, T, V) logits.
+            NDArray logits = run(inputsEmbeds, attentionMask, cache, scope, t - 1, t);
             cache.advance();
             logits.attach(owner);
             return logits;
@@ -321,8 +338,9 @@ public final class CausalLM implements AutoCloseable {
         return new KvCache(parent, config, batch, capacity, dtype);
     }
 
-    /** The decoder; every array it makes belongs to {@code scope}. */
-    private NDArray run(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope) {
+    /** The decoder, with the head on positions [headFrom, headTo); every array it makes belongs to {@code scope}. */
+    private NDArray run(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope, long headFrom,
+                        long headTo) {
         Shape shape = inputsEmbeds.getShape();
         if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("inputsEmbeds must be (B, T, " + config.hiddenSize() + "), got "
@@ -349,6 +367,9 @@ public final class CausalLM implements AutoCloseable {
                 out.attach(scope);
                 x = out;
             }
+        }
+        if (headFrom != 0 || headTo != t) {
+            x = x.get(new NDIndex(":, {}:{}, :", headFrom, headTo));                 // (B, n, H)
         }
         NDArray normed = rmsNorm(x, finalNorm);
         NDArray logits = Linear.linear(normed, lmHead).singletonOrThrow();

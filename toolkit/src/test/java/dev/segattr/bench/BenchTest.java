@@ -28,7 +28,7 @@ class BenchTest {
             assertEquals(2, a.passes());
             double best = BenchReport.best(a.seconds());
             assertEquals(32 * 4 / best, a.tokenPointsPerSecond(), 1e-9);
-            assertEquals(new Flops(model.config()).integratedGradients(32, 4) / 1e9, a.work().gflop(), 1e-12);
+            assertEquals(new Flops(model.config()).integratedGradients(32, 4, 4) / 1e9, a.work().gflop(), 1e-12);
             assertTrue(a.work().peakFraction() > 0, "fraction " + a.work().peakFraction());
             assertTrue(a.memory().peakResidentMb() >= a.memory().residentBeforeMb() - 1);
             assertTrue(a.cpuSeconds()[0] > 0);

@@ -45,15 +45,19 @@ class FlopsTest {
     void backwardCostsTwiceTheForwardWhenWeightsLearnAndLessWhenTheyAreFrozen() {
         Flops f = new Flops(C);
         assertEquals(3 * f.forward(32), f.trainingStep(32));
-        double frozen = f.frozenForwardBackward(32);
+        double frozen = f.frozenForwardBackward(32, 32);
         assertTrue(frozen > 2 * f.forward(32) && frozen < 3 * f.forward(32), "frozen " + frozen);
-        assertEquals(16 * frozen + 2 * f.forward(32), f.integratedGradients(32, 16));
+        // attribution: the head on the 4 answer positions only, in the 16 path rows and in F(x), F(x')
+        double head = f.headPerPosition();
+        assertEquals(frozen - 2 * 28 * head, f.frozenForwardBackward(32, 4));
+        assertEquals(16 * f.frozenForwardBackward(32, 4) + 2 * (f.forward(32) - 28 * head), f.integratedGradients(32, 16, 4));
     }
 
     @Test
     void theCacheSavesWorkFromTheSecondNewTokenOn() {
         Flops f = new Flops(C);
-        assertEquals(f.generationUncached(20, 1), f.generationCached(20, 1));
+        // one new token: the same prompt pass, but the cached decoder runs the head on the last position only
+        assertEquals(f.generationUncached(20, 1) - 19 * f.headPerPosition(), f.generationCached(20, 1));
         assertTrue(f.generationCached(20, 8) < f.generationUncached(20, 8) / 4);
         // one cached step: one position through the layers, attending to prompt + n keys, and one head row
         assertEquals(f.linearPerToken() + f.attentionPerToken(21) + f.headPerPosition(),
