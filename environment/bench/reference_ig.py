@@ -13,7 +13,8 @@ Two variants, each timed as one attribution call of one random sequence (float32
              pass, model weights NOT frozen (the backward pass also computes every weight's gradient), the
              gradient read from inputs_embeds.grad after loss.backward();
   fair       what a careful PyTorch user would write: K path points stacked in one pass, weights frozen
-             (requires_grad False), torch.autograd.grad w.r.t. the interpolated embeddings only.
+             (requires_grad False), torch.autograd.grad w.r.t. the interpolated embeddings only, logits for the
+             answer positions only (transformers' logits_to_keep), as segattr does.
 Both then compute F(x) and F(x') without gradients, as segattr does for its convergence delta, so that both
 sides do the same work. F = sum of log p of the last --answer-tokens tokens; baseline = the pad token's
 embedding (config.json pad_token_id, else 0); points alpha = linspace(0, 1, J), gradients averaged.
@@ -30,17 +31,24 @@ import transformers
 from transformers import AutoConfig, AutoModelForCausalLM
 
 
-def answer_logprob(model, embeds, ids, a_from, a_to):
-    """F per row: sum over answer positions p of log_softmax(logits[p - 1])[ids[p]]; embeds (K, T, H) -> (K)."""
-    logits = model(inputs_embeds=embeds).logits[:, a_from - 1:a_to - 1].float()   # (K, n, V)
+def answer_logprob(model, embeds, ids, a_from, a_to, head_on_answer=False):
+    """F per row: sum over answer positions p of log_softmax(logits[p - 1])[ids[p]]; embeds (K, T, H) -> (K).
+
+    head_on_answer: ask transformers for the logits of the last positions only (logits_to_keep), from position
+    a_from - 1 on, instead of all T positions (the answer sits at the end of the sequence)."""
+    if head_on_answer:
+        keep = embeds.shape[1] - (a_from - 1)
+        logits = model(inputs_embeds=embeds, logits_to_keep=keep).logits[:, :a_to - a_from].float()
+    else:
+        logits = model(inputs_embeds=embeds).logits[:, a_from - 1:a_to - 1].float()   # (K, n, V)
     logp = torch.log_softmax(logits, dim=-1)
     target = ids[a_from:a_to].view(1, -1, 1).expand(embeds.shape[0], -1, 1)
     return logp.gather(2, target).sum(dim=(1, 2))
 
 
-def endpoints(model, x, base, ids, a_from, a_to):
+def endpoints(model, x, base, ids, a_from, a_to, head_on_answer=False):
     with torch.no_grad():
-        return answer_logprob(model, torch.cat([x, base]), ids, a_from, a_to).tolist()
+        return answer_logprob(model, torch.cat([x, base]), ids, a_from, a_to, head_on_answer).tolist()
 
 
 def ig_reference(model, ids, a_from, a_to, base_row, steps):
@@ -60,7 +68,8 @@ def ig_reference(model, ids, a_from, a_to, base_row, steps):
 
 
 def ig_fair(model, ids, a_from, a_to, base_row, steps, batch):
-    """K alphas per pass, frozen weights, gradient w.r.t. the interpolated embeddings only."""
+    """K alphas per pass, frozen weights, gradient w.r.t. the interpolated embeddings only, the head on the answer
+    positions only (logits_to_keep)."""
     x = model.get_input_embeddings()(ids[None]).detach()
     base = base_row.detach().expand_as(x).clone()
     alphas = torch.linspace(0, 1, steps)
@@ -68,11 +77,11 @@ def ig_fair(model, ids, a_from, a_to, base_row, steps, batch):
     for c in range(0, steps, batch):
         a = alphas[c:c + batch].view(-1, 1, 1)
         points = (base + a * (x - base)).requires_grad_(True)        # (k, T, H)
-        f = answer_logprob(model, points, ids, a_from, a_to).sum()
+        f = answer_logprob(model, points, ids, a_from, a_to, head_on_answer=True).sum()
         (grad,) = torch.autograd.grad(f, points)
         total += grad.sum(0)
     attributions = ((x - base)[0] * (total / steps)).sum(-1)
-    fx, fb = endpoints(model, x, base, ids, a_from, a_to)
+    fx, fb = endpoints(model, x, base, ids, a_from, a_to, head_on_answer=True)
     return attributions, fx, fb
 
 

@@ -36,9 +36,12 @@ public record BenchOptions(int seqLen, int steps, int batch, int answerTokens, i
         sections = sections.isEmpty() ? EnumSet.noneOf(Section.class) : EnumSet.copyOf(sections);
     }
 
-    /** About a minute on two cores with the default model (hidden 256, 4 layers, vocab 1024). */
+    /**
+     * With the default model (hidden 256, 4 layers, vocab 1024): about 20 s on an idle 2-core machine, a few
+     * minutes when other jobs share the cores.
+     */
     public static BenchOptions defaults() {
-        return new BenchOptions(512, 16, 8, 4, 2, 2, 4, 128, 32, 1024, EnumSet.allOf(Section.class), 0);
+        return new BenchOptions(512, 16, 8, 4, 3, 2, 6, 128, 64, 1024, EnumSet.allOf(Section.class), 0);
     }
 
     public BenchOptions withSections(Set<Section> s) {

@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
         description = {"Measure attribution, generation and training throughput, their share of this machine's "
                 + "matrix-product peak (measured in the same run) and their memory; print JSON.",
                 "Without --model, a randomly initialised Qwen3 of --hidden/--layers/--vocab is measured. "
-                        + "The defaults take about a minute on two cores."})
+                        + "The defaults take about 20 s on an idle 2-core machine (longer when other jobs share it).",
+                "Figures from a shared machine are pessimistic: compare runs made side by side, and use --threads 1 "
+                        + "when the cores are busy."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final BenchOptions D = BenchOptions.defaults();
