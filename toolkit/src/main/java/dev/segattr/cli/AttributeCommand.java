@@ -19,7 +19,6 @@ import dev.segattr.model.CausalLM;
 import dev.segattr.model.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
-import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceReader;
 import picocli.CommandLine.Command;
@@ -183,12 +182,8 @@ final class AttributeCommand implements Callable<Integer> {
     }
 
     static List<Segment> segmentsOf(Trace trace) {
-        List<String> texts = trace.segmentsField();
-        if (texts == null) {
-            return Segmenter.reference().split(trace.reasoning());
-        }
         try {
-            return Segmenter.fromTexts(trace.reasoning(), texts);
+            return trace.segments();
         } catch (IllegalArgumentException e) {
             throw new BadInputException("record " + trace.id() + ": field 'segments': " + e.getMessage());
         }

@@ -32,18 +32,21 @@ public record Encoded(long[] ids, int[] start, int[] end) {
         if (charStart > charEnd) {
             throw new IllegalArgumentException("charStart " + charStart + " > charEnd " + charEnd);
         }
-        int from = firstStartingAtOrAfter(charStart);
-        int to = firstStartingAtOrAfter(charEnd);
+        int from = firstStartingAtOrAfter(start, charStart);
+        int to = firstStartingAtOrAfter(start, charEnd);
         return new int[] {from, to};
     }
 
-    /** Index of the first token whose start is >= pos (size() if none): binary search over the sorted starts. */
-    private int firstStartingAtOrAfter(int pos) {
+    /**
+     * Index of the first token whose start is >= pos (starts.length if none): a lower-bound binary search, since
+     * several tokens can start at the same char (bytes of one character) and Arrays.binarySearch picks any of them.
+     */
+    public static int firstStartingAtOrAfter(int[] starts, int pos) {
         int lo = 0;
-        int hi = start.length;
+        int hi = starts.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (start[mid] < pos) {
+            if (starts[mid] < pos) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -135,12 +135,11 @@ public final class Segattr {
 
     /** The segments attribution uses: the record's {@code segments} when it has them (as segattr attribute does), else the reference split. */
     static Segments segmentsOf(Trace trace) {
-        List<String> texts = trace.segmentsField();
-        if (texts == null) {
+        if (trace.segmentsField() == null) {
             return segment(trace);
         }
         try {
-            List<Segment> segments = Segmenter.fromTexts(trace.reasoning(), texts);
+            List<Segment> segments = trace.segments();
             return new Segments(trace, segments, roles(trace, segments.size()));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("trace " + trace.id() + ": field 'segments': " + e.getMessage());

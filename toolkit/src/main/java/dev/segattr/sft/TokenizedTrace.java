@@ -1,5 +1,7 @@
 package dev.segattr.sft;
 
+import dev.segattr.model.Encoded;
+
 /**
  * A training sequence U + C + A as tokens: the prompt (chat template up to the start of the reasoning), the
  * reasoning C, then the answer part A (closing markup, the answer, the end-of-turn token). Char offsets are
@@ -34,16 +36,6 @@ public record TokenizedTrace(String id, long[] ids, int[] start, int reasoningSt
 
     /** Index of the first token starting at or after char {@code pos} (length() if none). */
     public int firstTokenAt(int pos) {
-        int lo = 0;
-        int hi = start.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (start[mid] < pos) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return Encoded.firstStartingAtOrAfter(start, pos);
     }
 }

@@ -9,7 +9,6 @@ import dev.segattr.model.Tokenizer;
 import dev.segattr.select.ScoredTrace;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
-import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
 
 import java.nio.ByteBuffer;
@@ -164,12 +163,8 @@ public final class TrainingData {
 
     /** The record's segments ({@code segments} texts, as segment wrote them), else the reference split. */
     static List<Segment> segments(JsonLines.Line line, Trace trace) {
-        List<String> texts = trace.segmentsField();
-        if (texts == null) {
-            return Segmenter.reference().split(trace.reasoning());
-        }
         try {
-            return Segmenter.fromTexts(trace.reasoning(), texts);
+            return trace.segments();
         } catch (IllegalArgumentException e) {
             throw line.error("field 'segments': " + e.getMessage());
         }

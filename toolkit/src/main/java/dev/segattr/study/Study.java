@@ -13,7 +13,6 @@ import dev.segattr.synth.Auroc;
 import dev.segattr.synth.Role;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
-import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
 import dev.segattr.viz.Charts;
 import dev.segattr.viz.TokenHeatMap;
@@ -238,7 +237,7 @@ public final class Study {
             return;
         }
         Trace trace = Trace.fromJson(first);
-        List<Segment> segments = Segmenter.fromTexts(trace.reasoning(), trace.segmentsField());
+        List<Segment> segments = trace.segments();
         try (Tokenizer tok = Tokenizer.load(model)) {
             AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, segments);
             Encoded enc = target.encoded();

@@ -202,4 +202,15 @@ public record Trace(String id, String question, String reasoning, String answer,
         }
         return java.util.stream.StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
     }
+
+    /**
+     * The segments attribution and training use: the record's {@code segments} when a {@code segment} run added
+     * them (whatever segmenter it used), else the reference split.
+     *
+     * @throws IllegalArgumentException if the recorded segments do not tile the reasoning
+     */
+    public List<Segment> segments() {
+        List<String> texts = segmentsField();
+        return texts == null ? Segmenter.reference().split(reasoning()) : Segmenter.fromTexts(reasoning(), texts);
+    }
 }

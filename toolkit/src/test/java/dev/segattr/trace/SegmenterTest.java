@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -157,6 +158,22 @@ class SegmenterTest {
     void storedSegmentsAreCheckedAgainstTheReasoning() {
         assertThrows(IllegalArgumentException.class, () -> Segmenter.fromTexts("abc", List.of("ab")));
         assertThrows(IllegalArgumentException.class, () -> Segmenter.fromTexts("abc", List.of("ab", "x")));
+    }
+
+    @Test
+    void aTraceUsesTheSegmentsASegmentRunRecordedElseTheReferenceSplit() {
+        String reasoning = "Add 2 and 3.\n\nWait, 5.\n\nCheck: 5.";
+        assertEquals(reference.split(reasoning), Trace.of("t", "Q", reasoning, "5").segments());
+
+        var json = JsonLines.MAPPER.createObjectNode().put("id", "t").put("question", "Q").put("reasoning", reasoning)
+                .put("answer", "5");
+        json.putArray("segments").add("Add 2 and 3.\n\nWait, 5.").add("\n\nCheck: 5.");
+        Trace recorded = Trace.fromJson(new JsonLines.Line(Path.of("t.jsonl"), 1, json));
+        assertEquals(List.of("Add 2 and 3.\n\nWait, 5.", "\n\nCheck: 5."), texts(recorded.segments()));
+
+        json.putArray("segments").add("Add 2 and 3.");
+        Trace stale = Trace.fromJson(new JsonLines.Line(Path.of("t.jsonl"), 1, json));
+        assertThrows(IllegalArgumentException.class, stale::segments);
     }
 
     @Test
