@@ -23,6 +23,13 @@ public sealed interface Baseline {
     /** A short name for records: "pad", "token 42", "zero", "vector". */
     String describe();
 
+    /**
+     * True when this start is the zero vector in {@code model}: the path then begins where every RMSNorm divides
+     * by ~sqrt(eps), gradients near alpha = 0 are huge and the convergence delta with them. Worth a warning when a
+     * pad row is zero, as in a freshly initialised Hugging Face model.
+     */
+    boolean isZeroIn(EmbeddingModel model);
+
     static Baseline token(long id) {
         return new Token(id, "token " + id);
     }
@@ -53,6 +60,13 @@ public sealed interface Baseline {
                 return row;
             }
         }
+
+        @Override
+        public boolean isZeroIn(EmbeddingModel model) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                return model.embed(scope.create(new long[] {id}, new Shape(1, 1))).abs().max().getFloat() == 0f;
+            }
+        }
     }
 
     record Zero() implements Baseline {
@@ -64,6 +78,11 @@ public sealed interface Baseline {
         @Override
         public String describe() {
             return "zero";
+        }
+
+        @Override
+        public boolean isZeroIn(EmbeddingModel model) {
+            return true;
         }
     }
 
@@ -83,6 +102,16 @@ public sealed interface Baseline {
         @Override
         public String describe() {
             return "vector";
+        }
+
+        @Override
+        public boolean isZeroIn(EmbeddingModel model) {
+            for (float v : embedding) {
+                if (v != 0f) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

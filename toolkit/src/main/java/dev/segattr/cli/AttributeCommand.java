@@ -93,6 +93,11 @@ final class AttributeCommand implements Callable<Integer> {
             tok.checkFits(lm.config().vocabSize());
             EmbeddingModel em = EmbeddingModel.of(lm);
             Baseline start = baseline.equals("pad") ? Baseline.pad(tok.padId()) : Baseline.zero();
+            if (baseline.equals("pad") && start.isZeroIn(em)) {
+                spec.commandLine().getErr().println("segattr attribute: warning: " + model + ": the pad token's embedding (id "
+                        + tok.padId() + ") is all zeros (an untrained checkpoint?): RMSNorm divides by ~0 at the path's start,"
+                        + " expect large convergence deltas");
+            }
             var ig = new IntegratedGradients(em, new IntegratedGradients.Options(PathPoints.of(scheme, steps), batch, start, deltaTolerance));
             run(tok, em, ig, lm.config().maxPositionEmbeddings());
         }

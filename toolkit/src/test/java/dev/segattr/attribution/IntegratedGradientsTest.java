@@ -47,6 +47,19 @@ class IntegratedGradientsTest {
     }
 
     @Test
+    void aZeroStartIsRecognisedWhateverItsKind() {
+        assertFalse(Baseline.token(0).isZeroIn(model));
+        assertTrue(Baseline.zero().isZeroIn(model));
+        assertTrue(Baseline.vector(new float[16]).isZeroIn(model));
+        var row = new ai.djl.ndarray.index.NDIndex("39"); // a token no other test reads
+        try (NDArray saved = model.embedding.get(row).duplicate()) {
+            model.embedding.set(row, 0f); // as the pad row of a freshly initialised Hugging Face model
+            assertTrue(Baseline.token(39).isZeroIn(model));
+            model.embedding.set(row, saved);
+        }
+    }
+
+    @Test
     void gaussLegendreBeatsTheReferenceSchemeAtEqualPoints() {
         for (int steps : new int[] {4, 8, 16}) {
             double reference = Math.abs(run(PointScheme.REFERENCE, steps, 16).convergenceDelta());
