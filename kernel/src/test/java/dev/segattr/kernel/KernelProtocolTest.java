@@ -50,6 +50,7 @@ class KernelProtocolTest {
                 "--env", "SEGATTR_MAVEN_OFFLINE=true", "-Dmaven.repo.local=" + repo);
 
         execute("value", "1 + 1");
+        execute("facade", "Segattr.class.getName()");
         execute("print", "System.out.println(\"hello\");\nSystem.err.println(\"careful\");\nint x = 41;\nx + 1");
         execute("table", "var t = tech.tablesaw.api.Table.create(\"scores\",\n"
                 + "    tech.tablesaw.api.StringColumn.create(\"name\", \"a<b\", \"c\"),\n"
@@ -132,6 +133,11 @@ class KernelProtocolTest {
     void anExpressionShowsItsValue() {
         assertEquals("ok", result("value").path("status").asText());
         assertEquals("2", resultText("value"));
+    }
+
+    @Test
+    void theToolkitsFacadeNeedsNoImport() {
+        assertEquals("dev.segattr.notebook.Segattr", resultText("facade"));
     }
 
     @Test
