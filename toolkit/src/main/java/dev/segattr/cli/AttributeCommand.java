@@ -1,7 +1,5 @@
 package dev.segattr.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,7 +86,7 @@ final class AttributeCommand implements Callable<Integer> {
     public Integer call() {
         PointScheme scheme = parseScheme();
         checkOptions();
-        try (CausalLM lm = CausalLM.load(model, device(), dataType());
+        try (CausalLM lm = CausalLM.load(model, CausalLM.device(device), dataType());
              Tokenizer tok = Tokenizer.load(tokenizer == null ? model : tokenizer)) {
             tok.checkFits(lm.config().vocabSize());
             EmbeddingModel em = EmbeddingModel.of(lm);
@@ -254,19 +252,6 @@ final class AttributeCommand implements Callable<Integer> {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new BadInputException("--out must not be the input file");
         }
-    }
-
-    private Device device() {
-        return switch (device) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (Engine.getInstance().getGpuCount() == 0) {
-                    throw new BadInputException("--device gpu: DJL sees no GPU on this machine");
-                }
-                yield Device.gpu();
-            }
-            default -> throw new BadInputException("--device must be cpu or gpu, got '" + device + "'");
-        };
     }
 
     private DataType dataType() {

@@ -76,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluator.Result result;
         PrintWriter err = spec.commandLine().getErr();
         try (Tokenizer tokenizer = Tokenizer.load(model);
-             CausalLM lm = CausalLM.load(model, deviceOf(device), DataType.FLOAT32)) {
+             CausalLM lm = CausalLM.load(model, CausalLM.device(device), DataType.FLOAT32)) {
             int[] done = {0};
             result = new Evaluator(lm, tokenizer, ChatFormat.reference(tokenizer))
                     .onPrediction(p -> {
@@ -123,13 +123,5 @@ final class EvaluateCommand implements Callable<Integer> {
         String name = predictions.getFileName().toString();
         String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
         return predictions.resolveSibling(stem + ".record.json");
-    }
-
-    private static ai.djl.Device deviceOf(String name) {
-        return switch (name) {
-            case "cpu" -> ai.djl.Device.cpu();
-            case "gpu" -> ai.djl.Device.gpu();
-            default -> throw new BadInputException("--device: expected cpu or gpu, got '" + name + "'");
-        };
     }
 }

@@ -185,6 +185,20 @@ public final class CausalLM implements AutoCloseable {
         return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 
+    /** "cpu" or "gpu" (the first GPU) as a device; "gpu" on a machine where DJL sees none is bad input, not a crash later. */
+    public static Device device(String name) {
+        return switch (name == null ? "cpu" : name) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (Engine.getInstance().getGpuCount() == 0) {
+                    throw new BadInputException("device gpu: DJL sees no GPU on this machine (environment/GPU.md)");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new BadInputException("device must be cpu or gpu, got '" + name + "'");
+        };
+    }
+
     /** Parameter names (transformers' names and order) and shapes that a config implies. */
     static Map<String, Shape> parameterShapes(ModelConfig c) {
         long h = c.hiddenSize();

@@ -171,16 +171,7 @@ public final class Segattr {
     /** @param device "cpu" or "gpu"; @param dtype "float32" or "float16" */
     public static Model model(String dir, String device, String dtype) {
         Path folder = existing(dir);
-        Device d = switch (device) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (Engine.getInstance().getGpuCount() == 0) {
-                    throw new BadInputException("device gpu: DJL sees no GPU on this machine");
-                }
-                yield Device.gpu();
-            }
-            default -> throw new BadInputException("device must be cpu or gpu, got '" + device + "'");
-        };
+        Device d = CausalLM.device(device);
         DataType t = switch (dtype) {
             case "float32" -> DataType.FLOAT32;
             case "float16" -> DataType.FLOAT16;

@@ -114,7 +114,7 @@ public final class FineTune {
                 100 * data.supervisedFractionOfCompletion()));
         long prepared = System.nanoTime();
         TrainResult result;
-        Device device = device(o.device());
+        Device device = CausalLM.device(o.device());
         try (CausalLM model = CausalLM.load(o.model(), device, DataType.FLOAT32)) {
             result = new Trainer(o.train()).resume(o.resume()).copyingFilesFrom(o.model())
                     .onStep(s -> log.accept(String.format("epoch %d update %d: loss %.4f, lr %.3g, grad norm %.3g, %.0f tokens/s",
@@ -186,14 +186,6 @@ public final class FineTune {
                 .metric("learning_rate_per_update", steps.stream().map(TrainResult.Step::learningRate).toList())
                 .metric("grad_norm_per_update", steps.stream().map(TrainResult.Step::gradNorm).toList())
                 .metric("final_checkpoint", result.finalCheckpoint());
-    }
-
-    static Device device(String name) {
-        return switch (name == null ? "cpu" : name) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> Device.gpu();
-            default -> throw new BadInputException("--device: expected cpu or gpu, got '" + name + "'");
-        };
     }
 
     private static void copyModelFiles(Path from, Path to) {

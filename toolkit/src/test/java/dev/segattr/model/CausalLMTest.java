@@ -23,6 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CausalLMTest {
 
+    @Test
+    void aDeviceIsNamedCpuOrGpuAndAMissingGpuIsBadInput() {
+        assertEquals(ai.djl.Device.cpu(), CausalLM.device("cpu"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.segattr.BadInputException.class, () -> CausalLM.device("tpu"));
+        assertEquals("device must be cpu or gpu, got 'tpu'", e.getMessage());
+        if (Engine.getInstance().getGpuCount() == 0) {
+            var none = org.junit.jupiter.api.Assertions.assertThrows(dev.segattr.BadInputException.class, () -> CausalLM.device("gpu"));
+            assertTrue(none.getMessage().startsWith("device gpu: DJL sees no GPU"), none.getMessage());
+        } else {
+            assertTrue(CausalLM.device("gpu").isGpu());
+        }
+    }
+
+
     @TempDir
     Path tmp;
 
