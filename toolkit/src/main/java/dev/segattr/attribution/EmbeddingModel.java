@@ -46,6 +46,11 @@ public interface EmbeddingModel {
             }
 
             @Override
+            public void forEachLogitsBlock(NDArray inputsEmbeds, int block, CausalLM.LogitsBlock visitor) {
+                lm.forEachLogitsBlock(inputsEmbeds, null, block, visitor); // the layers once, the head per block
+            }
+
+            @Override
             public String toString() {
                 return lm.toString();
             }
@@ -70,5 +75,19 @@ public interface EmbeddingModel {
      */
     default NDArray logits(NDArray inputsEmbeds, int from, int to) {
         return logits(inputsEmbeds).get(new NDIndex(":, {}:{}", from, to));
+    }
+
+    /**
+     * The logits of every position, {@code block} positions at a time, each (B, n, V) block closed after the
+     * visitor returns: statistics over all positions without (B, T, V) floats alive at once. The default runs the
+     * model once per block; a decoder runs its layers once and its head per block.
+     */
+    default void forEachLogitsBlock(NDArray inputsEmbeds, int block, CausalLM.LogitsBlock visitor) {
+        int t = (int) inputsEmbeds.getShape().get(1);
+        for (int from = 0; from < t; from += block) {
+            try (NDArray logits = logits(inputsEmbeds, from, Math.min(t, from + block))) {
+                visitor.accept(from, logits);
+            }
+        }
     }
 }

@@ -21,8 +21,19 @@ public record TokenScores(double[] logprobs, double[] entropies) {
         entropies = entropies.clone();
     }
 
-    /** One forward pass over {@code ids}. Memory: the (T, V) float32 logits of the sequence. */
+    /** Logits alive at once, in floats (64 MB): the positions of a block are this over the vocabulary size. */
+    static final long LOGITS_BUDGET = 1L << 24;
+
+    /**
+     * One forward pass over {@code ids}, the head a block of positions at a time. Memory: the pass's activations
+     * plus about {@link #LOGITS_BUDGET} floats of logits, whatever the sequence length.
+     */
     public static TokenScores compute(EmbeddingModel model, long[] ids) {
+        return compute(model, ids, 0);
+    }
+
+    /** As {@link #compute(EmbeddingModel, long[])} with {@code block} positions per block (0: from the budget). */
+    static TokenScores compute(EmbeddingModel model, long[] ids, int block) {
         int t = ids.length;
         double[] lp = new double[t];
         double[] h = new double[t];
@@ -32,16 +43,30 @@ public record TokenScores(double[] logprobs, double[] entropies) {
             return new TokenScores(lp, h);
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray x = model.embed(scope.create(ids, new Shape(1, t)));
-            NDArray logits = model.logits(x.toType(model.dataType(), false), 0, t - 1);  // (1, T-1, V): predicts 1..T-1
-            NDArray logp = logits.toType(DataType.FLOAT32, false).logSoftmax(2).squeeze(0);       // (T-1, V)
-            NDArray next = scope.create(java.util.Arrays.copyOfRange(ids, 1, t), new Shape(t - 1, 1));
-            float[] picked = logp.gather(next, 1).toFloatArray();                                 // (T-1)
-            float[] entropy = logp.exp().mul(logp).sum(new int[] {1}).neg().toFloatArray();       // (T-1)
-            for (int i = 1; i < t; i++) {
-                lp[i] = picked[i - 1];
-                h[i] = entropy[i - 1];
+            NDArray x = model.embed(scope.create(ids, new Shape(1, t))).toType(model.dataType(), false);
+            NDArray predicts = x.get(new NDIndex(":, :{}, :", t - 1));   // position p predicts token p + 1
+            int rows = block;
+            if (rows == 0) { // this interface does not tell the vocabulary size: one position through the model does
+                long vocab;
+                try (NDArray one = model.logits(predicts.get(new NDIndex(":, :1, :")), 0, 1)) {
+                    vocab = one.getShape().get(2);
+                }
+                rows = (int) Math.max(1, Math.min(t - 1, LOGITS_BUDGET / vocab));
             }
+            model.forEachLogitsBlock(predicts, rows, (from, logits) -> {
+                int n = (int) logits.getShape().get(1);
+                try (NDManager blockScope = scope.newSubManager()) {
+                    logits.tempAttach(blockScope); // what is computed from the block goes with it
+                    NDArray logp = logits.toType(DataType.FLOAT32, false).logSoftmax(2).squeeze(0);   // (n, V)
+                    NDArray next = blockScope.create(java.util.Arrays.copyOfRange(ids, from + 1, from + 1 + n), new Shape(n, 1));
+                    float[] picked = logp.gather(next, 1).toFloatArray();                             // (n)
+                    float[] entropy = logp.exp().mul(logp).sum(new int[] {1}).neg().toFloatArray();   // (n)
+                    for (int i = 0; i < n; i++) {
+                        lp[from + 1 + i] = picked[i];
+                        h[from + 1 + i] = entropy[i];
+                    }
+                }
+            });
         }
         return new TokenScores(lp, h);
     }

@@ -355,6 +355,15 @@ public final class CausalLM implements AutoCloseable {
     /** The decoder, with the head on positions [headFrom, headTo); every array it makes belongs to {@code scope}. */
     private NDArray run(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope, long headFrom,
                         long headTo) {
+        NDArray x = layers(inputsEmbeds, attentionMask, cache, scope);
+        if (headFrom != 0 || headTo != x.getShape().get(1)) {
+            x = x.get(new NDIndex(":, {}:{}, :", headFrom, headTo));                 // (B, n, H)
+        }
+        return head(x);
+    }
+
+    /** Embeddings through every layer: (B, T, H) -> (B, T, H) last-layer states, before the final norm. */
+    private NDArray layers(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope) {
         Shape shape = inputsEmbeds.getShape();
         if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("inputsEmbeds must be (B, T, " + config.hiddenSize() + "), got "
@@ -382,12 +391,43 @@ public final class CausalLM implements AutoCloseable {
                 x = out;
             }
         }
-        if (headFrom != 0 || headTo != t) {
-            x = x.get(new NDIndex(":, {}:{}, :", headFrom, headTo));                 // (B, n, H)
-        }
-        NDArray normed = rmsNorm(x, finalNorm);
-        NDArray logits = Linear.linear(normed, lmHead).singletonOrThrow();
+        return x;
+    }
+
+    /** Final norm and LM head: (B, n, H) last-layer states -> (B, n, V) float32 logits, in x's manager. */
+    private NDArray head(NDArray x) {
+        NDArray logits = Linear.linear(rmsNorm(x, finalNorm), lmHead).singletonOrThrow();
         return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    /** Receives one block of logits; the array is closed when the call returns. */
+    @FunctionalInterface
+    public interface LogitsBlock {
+        /** @param from the block's first position; @param logits (B, n, V) float32 */
+        void accept(int from, NDArray logits);
+    }
+
+    /**
+     * The logits of every position, {@code block} positions at a time, the layers run once: for statistics over
+     * all positions (log-probs, entropies) whose (B, T, V) logits would not fit, 2.4 GB for 4,000 tokens of a
+     * 150k-token vocabulary. Memory: one pass's activations plus one (B, block, V) block. Gradients flow if the
+     * caller records them, as through {@link #forward}.
+     */
+    public void forEachLogitsBlock(NDArray inputsEmbeds, NDArray attentionMask, int block, LogitsBlock visitor) {
+        if (block < 1) {
+            throw new IllegalArgumentException("block must be at least 1, got " + block);
+        }
+        long t = inputsEmbeds.getShape().get(1);
+        try (NDManager scope = inputsEmbeds.getManager().newSubManager()) {
+            NDArray states = layers(inputsEmbeds, attentionMask, null, scope);      // (B, T, H)
+            for (long from = 0; from < t; from += block) {
+                try (NDManager blockScope = scope.newSubManager()) {
+                    NDArray x = states.get(new NDIndex(":, {}:{}, :", from, Math.min(t, from + block)));
+                    x.attach(blockScope);
+                    visitor.accept((int) from, head(x));
+                }
+            }
+        }
     }
 
     private NDArray layer(int index, NDArray x, NDArray keep, long past, NDList cosSin, KvCache cache) {

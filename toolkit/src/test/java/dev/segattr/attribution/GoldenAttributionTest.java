@@ -5,6 +5,8 @@ import dev.segattr.model.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 
@@ -87,9 +89,11 @@ class GoldenAttributionTest {
         assertEquals(fixture.json.get("zero_baseline_logprob").asDouble(), got.baselineLogprob(), 1e-4);
     }
 
-    @Test
-    void tokenLogprobsAndEntropiesMatchPyTorch() {
-        TokenScores scores = TokenScores.compute(model, fixture.ids());
+    /** Block 0: as many positions as the logits budget allows (here all); 1 and 7: the head a few positions at a time. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7})
+    void tokenLogprobsAndEntropiesMatchPyTorch(int block) {
+        TokenScores scores = TokenScores.compute(model, fixture.ids(), block);
         double[] lp = fixture.doubles("token_logprobs");
         double[] h = fixture.doubles("token_entropies");
         assertTrue(Double.isNaN(scores.logprobs()[0]) && Double.isNaN(scores.entropies()[0]));

@@ -43,9 +43,9 @@ final class ToyModel implements EmbeddingModel, AutoCloseable {
     @Override
     public NDArray embed(NDArray ids) {
         NDManager owner = ids.getManager();
-        NDArray out = embedding.get(ids.flatten()).reshape(ids.getShape().get(0), ids.getShape().get(1), -1);
-        out.attach(owner);
-        return out;
+        NDArray rows = embedding.get(ids.flatten()); // made in the embedding's manager: hand it to the caller's
+        rows.attach(owner);
+        return rows.reshape(ids.getShape().get(0), ids.getShape().get(1), -1);
     }
 
     @Override
