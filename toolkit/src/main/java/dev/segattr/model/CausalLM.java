@@ -317,6 +317,26 @@ public final class CausalLM implements AutoCloseable {
         }
     }
 
+    /**
+     * The logits of some positions of (B, T) ids: (S, V) for S flat indices b * T + t. Training reads only the
+     * supervised positions: no (B, T, V) logits, no head on the other tokens, no copy to pick rows out of them;
+     * with a 150k-token vocabulary that is most of a step's memory and time. Differentiable as {@link #forward}.
+     *
+     * @param positions (S) int64 flat indices into the (B, T) batch
+     */
+    public NDArray forwardIdsAt(NDArray ids, NDArray attentionMask, NDArray positions) {
+        NDManager owner = ids.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray embeds = embed(ids);
+            embeds.attach(scope);
+            NDArray states = layers(embeds, attentionMask, null, scope);                       // (B, T, H)
+            NDArray picked = states.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", positions)); // (S, H)
+            NDArray logits = head(picked);                                                     // (S, V)
+            logits.attach(owner);
+            return logits;
+        }
+    }
+
     /** Logits from token ids (B, T); see {@link #forward}. The result belongs to the ids' manager. */
     public NDArray forwardIds(NDArray ids, NDArray attentionMask) {
         NDManager owner = ids.getManager();

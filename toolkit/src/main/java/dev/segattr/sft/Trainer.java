@@ -178,10 +178,10 @@ public final class Trainer {
                     continue; // nothing to learn here; its parameters' gradient contribution is zero
                 }
                 try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-                    NDArray logits = model.forwardIds(batch.inputIds(), batch.attentionMask());   // (B, T, V)
                     // Divided by the update's supervised count, so that the accumulated gradient is the gradient
                     // of the mean over the whole update (transformers' num_items_in_batch).
-                    NDArray part = CrossEntropy.sum(logits, batch.labels()).div(supervised);
+                    NDArray part = CrossEntropy.sum(model, batch.inputIds(), batch.attentionMask(), batch.labels())
+                            .div(supervised);
                     collector.backward(part);
                     loss += part.getFloat();
                 }
