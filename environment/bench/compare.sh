@@ -4,7 +4,8 @@
 #   pip install torch transformers safetensors numpy
 #   environment/bench/compare.sh [THREADS=2] [K=16] [J=16] [SEQ=512]
 #   MODEL=/path/to/hf-checkpoint environment/bench/compare.sh ...   # any llama/qwen2/qwen3 folder instead of
-#                                                                   # the random hidden-256 Qwen3
+#                                                                   # the random hidden-256 Qwen3, for example
+#                                                                   # one of environment/bench/make_checkpoints.py
 # Prints segattr's JSON line, then one line per PyTorch variant with segattr_over_pytorch (> 1: segattr is faster).
 # On a shared machine run it a few times and compare the best figures: other jobs slow whichever side they meet.
 set -euo pipefail
