@@ -25,10 +25,13 @@ final class AttributionBench {
                 IntegratedGradients.Options.reference(Baseline.token(pad == null ? 0 : pad))
                         .withPath(PathPoints.of(PointScheme.REFERENCE, o.steps())).withBatch(o.batch()));
         int from = o.seqLen() - o.answerTokens();
-        SectionProbe probe = SectionProbe.start();
         TokenAttribution[] last = new TokenAttribution[1];
-        Repeats timed = Repeats.time(1, o.repeats(), () -> last[0] = ig.attribute(ids, from, o.seqLen()));
-        BenchReport.SectionMemory memory = probe.stop();
+        Repeats timed;
+        BenchReport.SectionMemory memory;
+        try (SectionProbe probe = SectionProbe.start()) {
+            timed = Repeats.time(1, o.repeats(), () -> last[0] = ig.attribute(ids, from, o.seqLen()));
+            memory = probe.stop();
+        }
         double best = timed.best();
         double flop = new Flops(model.config()).integratedGradients(o.seqLen(), o.steps(), o.answerTokens());
         int passes = (o.steps() + o.batch() - 1) / o.batch();

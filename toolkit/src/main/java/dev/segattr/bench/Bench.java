@@ -88,17 +88,19 @@ public final class Bench {
         // The sections reset the peaks: the run's peak is the largest of theirs (or the process' when none ran).
         double heap = Memory.peakHeapMb();
         double resident = Memory.peakResidentMb();
+        double nativeMb = Memory.nativeInUseMb();
         for (BenchReport.SectionMemory m : new BenchReport.SectionMemory[] {
                 attribution == null ? null : attribution.memory(), generation == null ? null : generation.memory(),
                 training == null ? null : training.memory()}) {
             if (m != null) {
                 heap = Math.max(heap, m.peakHeapMb());
                 resident = Math.max(resident, m.peakResidentMb());
+                nativeMb = Math.max(nativeMb, m.peakNativeMb());
             }
         }
         return new BenchReport(Environment.capture(), figures(model, source), threads(),
                 NativeAllocator.keepsFreedMemory(), peak, options.peakSize(),
-                attribution, generation, training, heap, resident, (System.nanoTime() - started) / 1e9);
+                attribution, generation, training, heap, resident, nativeMb, (System.nanoTime() - started) / 1e9);
     }
 
     /**

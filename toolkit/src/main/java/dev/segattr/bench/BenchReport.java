@@ -25,7 +25,7 @@ import java.util.Map;
 public record BenchReport(Map<String, Object> environment, ModelFigures model, int threads, boolean keepFreedMemory,
                           double matmulPeakGflops,
                           int matmulPeakSize, Attribution attribution, Generation generation, Training training,
-                          double peakHeapMb, double peakResidentMb, double seconds) {
+                          double peakHeapMb, double peakResidentMb, double peakNativeMb, double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -53,9 +53,11 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
 
     /**
      * Memory during a section: the resident set before it, its peak during it (Linux lets the peak be reset, so it
-     * is the section's own), and the peak heap.
+     * is the section's own), the peak heap, and the native bytes in use (glibc's mallinfo2: where libtorch's
+     * arrays live) before it and at their sampled peak; -1 where glibc cannot tell.
      */
-    public record SectionMemory(double residentBeforeMb, double peakResidentMb, double peakHeapMb) {
+    public record SectionMemory(double residentBeforeMb, double peakResidentMb, double peakHeapMb, double nativeBeforeMb,
+                                double peakNativeMb) {
         public double growthMb() {
             return peakResidentMb - residentBeforeMb;
         }

@@ -26,13 +26,17 @@ final class GenerationBench {
         Flops flops = new Flops(model.config());
         GenerationConfig greedy = GenerationConfig.greedy(o.newTokens()).withStopIds(List.of());
         Generator generator = new Generator(model);
-        SectionProbe probe = SectionProbe.start();
         long[][] cachedTokens = new long[1][];
-        Repeats cached = Repeats.time(1, o.repeats(),
-                () -> cachedTokens[0] = generator.generate(List.of(prompt), greedy).tokens().get(0));
         long[][] uncachedTokens = new long[1][];
-        Repeats uncached = Repeats.time(1, o.repeats(), () -> uncachedTokens[0] = uncached(model, prompt, o.newTokens()));
-        BenchReport.SectionMemory memory = probe.stop();
+        Repeats cached;
+        Repeats uncached;
+        BenchReport.SectionMemory memory;
+        try (SectionProbe probe = SectionProbe.start()) {
+            cached = Repeats.time(1, o.repeats(),
+                    () -> cachedTokens[0] = generator.generate(List.of(prompt), greedy).tokens().get(0));
+            uncached = Repeats.time(1, o.repeats(), () -> uncachedTokens[0] = uncached(model, prompt, o.newTokens()));
+            memory = probe.stop();
+        }
         BenchReport.Decoding withCache = decoding(cached, o.newTokens(),
                 flops.generationCached(o.promptTokens(), o.newTokens()), peakGflops);
         BenchReport.Decoding without = decoding(uncached, o.newTokens(),

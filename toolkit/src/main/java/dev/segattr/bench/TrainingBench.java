@@ -57,6 +57,7 @@ final class TrainingBench {
         } catch (IOException e) {
             throw new UncheckedIOException("bench: could not make a temporary folder: " + e.getMessage(), e);
         } finally {
+            probe.close();
             deleteTree(out);
         }
     }

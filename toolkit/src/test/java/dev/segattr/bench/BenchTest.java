@@ -31,6 +31,9 @@ class BenchTest {
             assertEquals(new Flops(model.config()).integratedGradients(32, 4, 4) / 1e9, a.work().gflop(), 1e-12);
             assertTrue(a.work().peakFraction() > 0, "fraction " + a.work().peakFraction());
             assertTrue(a.memory().peakResidentMb() >= a.memory().residentBeforeMb() - 1);
+            // libtorch's arrays are native memory, measured on glibc (the peak is sampled: a blip can fall between)
+            assertTrue(a.memory().nativeBeforeMb() > 0 && a.memory().peakNativeMb() >= a.memory().nativeBeforeMb(),
+                    a.memory().nativeBeforeMb() + " -> " + a.memory().peakNativeMb());
             assertTrue(a.cpuSeconds()[0] > 0);
 
             BenchReport.Generation g = r.generation();
@@ -42,6 +45,7 @@ class BenchTest {
             assertEquals(1, t.seconds().length);
             assertEquals(2 * 32 / t.seconds()[0], t.tokensPerSecond(), 1e-9);
             assertTrue(r.peakResidentMb() >= a.memory().peakResidentMb());
+            assertTrue(r.peakNativeMb() >= a.memory().peakNativeMb());
 
             String json = r.toJson();
             assertTrue(json.contains("\"token_points_per_second\"") && json.contains("\"peak_fraction\""), json);
