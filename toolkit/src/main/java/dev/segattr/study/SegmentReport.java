@@ -26,6 +26,8 @@ final class SegmentReport {
     private final List<Boolean> selected = new ArrayList<>();
     private final List<Boolean> alwaysKept = new ArrayList<>();
     private final List<Role> roles = new ArrayList<>();
+    private final Map<String, Integer> statuses = new java.util.TreeMap<>();
+    private final List<Double> relativeDeltas = new ArrayList<>();
     private int traces;
     private boolean rolesKnown = true;
 
@@ -38,6 +40,14 @@ final class SegmentReport {
     }
 
     private void add(JsonNode record) {
+        if (record.has("attribution_status")) {
+            statuses.merge(record.path("attribution_status").asText(), 1, Integer::sum);
+            double gap = Math.abs(record.path("target_logprob").asDouble() - record.path("baseline_logprob").asDouble());
+            JsonNode delta = record.path("convergence_delta");
+            if (delta.isNumber() && gap > 0) {
+                relativeDeltas.add(Math.abs(delta.asDouble()) / gap);
+            }
+        }
         JsonNode s = record.path("strength");
         JsonNode c = record.path("consistency");
         if (!s.isArray()) {
@@ -81,6 +91,40 @@ final class SegmentReport {
         t.put("segments", strength.size());
         t.put("selected", selected.stream().filter(b -> b).count());
         return t;
+    }
+
+    /**
+     * How well the path integrals converged: traces per attribution status, and the median and 90th percentile of
+     * |delta| / |F(x) - F(x')| (completeness would make it 0). A study's figures are only as good as these.
+     */
+    Map<String, Object> convergence() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("statuses", new LinkedHashMap<>(statuses));
+        double[] sorted = relativeDeltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (sorted.length > 0) {
+            c.put("median_relative_delta", quantile(sorted, 0.5));
+            c.put("p90_relative_delta", quantile(sorted, 0.9));
+        }
+        return c;
+    }
+
+    /** One line for the log: the convergence, and what to do when many traces did not converge. */
+    String convergenceLine() {
+        int all = statuses.values().stream().mapToInt(Integer::intValue).sum();
+        int large = statuses.getOrDefault("large delta", 0);
+        double[] sorted = relativeDeltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        String line = String.format(Locale.ROOT, "attribution: %d of %d traces flagged 'large delta'", large, all);
+        if (sorted.length > 0) {
+            line += String.format(Locale.ROOT, " (median |delta| = %.1f%% of |F(x) - F(x')|)", 100 * quantile(sorted, 0.5));
+        }
+        return large > 0.1 * all ? line + ": more path points would bring the attributions closer to completeness" : line;
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /**

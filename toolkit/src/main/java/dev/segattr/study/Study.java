@@ -223,6 +223,8 @@ public final class Study {
             log.println(segments.rolesMarkdown());
         }
         record.metric("segments", segments.totals());
+        record.metric("attribution", segments.convergence());
+        log.println(segments.convergenceLine());
         heatMap(selected, models.get(BASE));
         return rows;
     }

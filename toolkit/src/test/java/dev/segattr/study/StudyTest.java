@@ -62,6 +62,19 @@ class StudyTest {
         assertTrue(selective < full, "the selective mask supervises less than the full one");
         assertTrue(record.metrics.containsKey("auroc"), "the synthetic data's roles are scored");
         assertTrue(log.toString().contains("| selective |"), "the summary table is printed");
+        // How well the integrals converged is part of the result: statuses add up to the traces, deltas are reported.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attribution = (Map<String, Object>) record.metrics.get("attribution");
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> statuses = (Map<String, Integer>) attribution.get("statuses");
+        int traces;
+        try (var lines = Files.lines(run.resolve("selected.jsonl"))) {
+            traces = (int) lines.count();
+        }
+        assertEquals(traces, statuses.values().stream().mapToInt(Integer::intValue).sum(), statuses.toString());
+        assertTrue((Double) attribution.get("median_relative_delta") >= 0);
+        assertTrue(log.toString().contains("attribution: " + statuses.getOrDefault("large delta", 0) + " of " + traces
+                + " traces flagged 'large delta'"), log.toString());
 
         // The record is a configuration: a second run from it gives the same figures.
         Path again = dir.resolve("again");
