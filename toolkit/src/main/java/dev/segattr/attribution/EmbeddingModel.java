@@ -29,6 +29,11 @@ public interface EmbeddingModel {
             }
 
             @Override
+            public long vocabSize() {
+                return lm.config().vocabSize();
+            }
+
+            @Override
             public NDArray embed(NDArray ids) {
                 NDArray e = lm.embed(ids);
                 e.attach(ids.getManager()); // whoever created it, the caller's scope frees it
@@ -62,6 +67,9 @@ public interface EmbeddingModel {
 
     /** The data type the model computes in (the interpolated embeddings are cast to it). */
     DataType dataType();
+
+    /** V, the size of the logits' last axis. */
+    long vocabSize();
 
     /** (B, T) int64 ids -> (B, T, H) embeddings, owned by the ids' manager. */
     NDArray embed(NDArray ids);

@@ -45,14 +45,7 @@ public record TokenScores(double[] logprobs, double[] entropies) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = model.embed(scope.create(ids, new Shape(1, t))).toType(model.dataType(), false);
             NDArray predicts = x.get(new NDIndex(":, :{}, :", t - 1));   // position p predicts token p + 1
-            int rows = block;
-            if (rows == 0) { // this interface does not tell the vocabulary size: one position through the model does
-                long vocab;
-                try (NDArray one = model.logits(predicts.get(new NDIndex(":, :1, :")), 0, 1)) {
-                    vocab = one.getShape().get(2);
-                }
-                rows = (int) Math.max(1, Math.min(t - 1, LOGITS_BUDGET / vocab));
-            }
+            int rows = block > 0 ? block : (int) Math.max(1, Math.min(t - 1, LOGITS_BUDGET / model.vocabSize()));
             model.forEachLogitsBlock(predicts, rows, (from, logits) -> {
                 int n = (int) logits.getShape().get(1);
                 try (NDManager blockScope = scope.newSubManager()) {

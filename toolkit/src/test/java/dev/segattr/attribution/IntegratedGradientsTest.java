@@ -149,6 +149,10 @@ class IntegratedGradientsTest {
                 return ai.djl.ndarray.types.DataType.FLOAT16;
             }
 
+            public long vocabSize() {
+                return model.vocabSize();
+            }
+
             public NDArray embed(NDArray ids) {
                 return model.embed(ids);
             }

@@ -36,6 +36,11 @@ final class ToyModel implements EmbeddingModel, AutoCloseable {
     }
 
     @Override
+    public long vocabSize() {
+        return head.getShape().get(1);
+    }
+
+    @Override
     public DataType dataType() {
         return DataType.FLOAT32;
     }
