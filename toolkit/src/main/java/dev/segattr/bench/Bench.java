@@ -7,6 +7,9 @@ import dev.segattr.experiment.Environment;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
 
+import java.util.function.BiFunction;
+import java.util.function.DoubleFunction;
+
 /**
  * {@code segattr bench} as a library call: the machine's matrix-product peak, then the chosen sections on one
  * model, each with its counted work, its share of the peak and its memory.
@@ -57,34 +60,20 @@ public final class Bench {
     /** Runs the sections of {@code options} on {@code model}; {@code source} names it in the report. */
     public static BenchReport run(CausalLM model, String source, BenchOptions options) {
         long started = System.nanoTime();
-        double peak = 0;
+        PeakMeter peaks = new PeakMeter(model, options);
         BenchReport.Attribution attribution = null;
         BenchReport.Generation generation = null;
         BenchReport.Training training = null;
         if (options.sections().contains(Section.ATTRIBUTION)) {
-            double before = peak(model, options);
-            attribution = AttributionBench.run(model, options, before);
-            double p = Math.max(before, peak(model, options));
-            attribution = attribution.againstPeak(p);
-            peak = Math.max(peak, p);
+            attribution = peaks.around(p -> AttributionBench.run(model, options, p), BenchReport.Attribution::againstPeak);
         }
         if (options.sections().contains(Section.GENERATION)) {
-            double before = peak(model, options);
-            generation = GenerationBench.run(model, options, before);
-            double p = Math.max(before, peak(model, options));
-            generation = generation.againstPeak(p);
-            peak = Math.max(peak, p);
+            generation = peaks.around(p -> GenerationBench.run(model, options, p), BenchReport.Generation::againstPeak);
         }
         if (options.sections().contains(Section.TRAINING)) { // last: it changes the weights
-            double before = peak(model, options);
-            training = TrainingBench.run(model, options, before);
-            double p = Math.max(before, peak(model, options));
-            training = training.againstPeak(p);
-            peak = Math.max(peak, p);
+            training = peaks.around(p -> TrainingBench.run(model, options, p), BenchReport.Training::againstPeak);
         }
-        if (peak == 0) {
-            peak = peak(model, options);
-        }
+        double peak = peaks.best > 0 ? peaks.best : peaks.measure();
         // The sections reset the peaks: the run's peak is the largest of theirs (or the process' when none ran).
         double heap = Memory.peakHeapMb();
         double resident = Memory.peakResidentMb();
@@ -107,8 +96,28 @@ public final class Bench {
      * The matrix-product rate, measured before and after each section: on a shared machine other jobs come and go,
      * and a section is judged against the better of the two (the machine's rate when it was least disturbed).
      */
-    private static double peak(CausalLM model, BenchOptions options) {
-        return MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+    private static final class PeakMeter {
+        private final CausalLM model;
+        private final BenchOptions options;
+        private double best; // the best rate seen so far in this run
+
+        PeakMeter(CausalLM model, BenchOptions options) {
+            this.model = model;
+            this.options = options;
+        }
+
+        double measure() {
+            return MatmulPeak.gflops(model.manager(), options.peakSize(), 10);
+        }
+
+        /** Runs {@code section} (given the rate before it) and judges its result against the better rate. */
+        <R> R around(DoubleFunction<R> section, BiFunction<R, Double, R> againstPeak) {
+            double before = measure();
+            R result = section.apply(before);
+            double peak = Math.max(before, measure());
+            best = Math.max(best, peak);
+            return againstPeak.apply(result, peak);
+        }
     }
 
     static BenchReport.ModelFigures figures(CausalLM model, String source) {
