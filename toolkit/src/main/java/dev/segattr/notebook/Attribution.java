@@ -8,7 +8,9 @@ import dev.segattr.select.ScoredTrace;
 import dev.segattr.select.SegmentMetrics;
 import dev.segattr.select.Selection;
 import dev.segattr.select.SelectionPolicy;
+import dev.segattr.stage.AttributeStage;
 import dev.segattr.trace.Trace;
+import dev.segattr.trace.TraceRecord;
 import dev.segattr.viz.RichDisplay;
 import dev.segattr.viz.TokenHeatMap;
 
@@ -38,12 +40,19 @@ public final class Attribution implements RichDisplay {
     private final Segments segments;
     private final AnswerTarget target;
     private final TokenAttribution result;
+    private final TraceRecord record;
 
-    Attribution(Trace trace, Segments segments, AnswerTarget target, TokenAttribution result) {
+    Attribution(Trace trace, Segments segments, AttributeStage.Attributed attributed) {
         this.trace = trace;
         this.segments = segments;
-        this.target = target;
-        this.result = result;
+        this.target = attributed.target();
+        this.result = attributed.result();
+        this.record = attributed.record();
+    }
+
+    /** The record {@code segattr attribute} writes for this trace (what {@link Segattr#writeSelected} selects in). */
+    public TraceRecord record() {
+        return record;
     }
 
     public Trace trace() {
