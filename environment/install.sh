@@ -13,6 +13,7 @@
 #   --prefix DIR      ...to DIR/share/jupyter/kernels
 #   --rebuild         build the jars even when they exist
 #   --jupyter-only    only step 1 (what the tests need: they install the kernel themselves)
+#   --browser-test    also what the browser test needs: Debian's chromium (apt-get) and playwright-core (npm ci)
 # Then environment/notebooks.sh opens the notebooks in whichever front end it installed.
 #   --env KEY=VALUE   set a variable in the kernel's environment (e.g. --env DJL_OFFLINE=false; GPU.md)
 #   JVM options       passed to the kernel's JVM, e.g. -Xmx16g
@@ -25,6 +26,7 @@ name=segattr
 where=(--user)
 rebuild=false
 jupyter_only=false
+browser_test=false
 kernel_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --name) name="$2"; shift ;;
     --rebuild) rebuild=true ;;
     --jupyter-only) jupyter_only=true ;;
+    --browser-test) browser_test=true ;;
     --env) kernel_args+=(--env "$2"); shift ;;
     -h|--help) sed -n '2,/^# Undo/p' "$0"; exit 0 ;;
     *) kernel_args+=("$1") ;;
@@ -154,6 +157,25 @@ else
 fi
 say "Jupyter: $found ($how; $(command -v jupyter))"
 say "open the notebooks with: environment/notebooks.sh"
+
+# --- What the browser test needs (--browser-test): Chromium and playwright-core -----------------------
+# npm's own browser download does not work everywhere (not here): the test drives Debian's /usr/bin/chromium.
+if $browser_test; then
+  if [ ! -x /usr/bin/chromium ]; then
+    debian_packages=(chromium)
+    install_with_apt || die "no /usr/bin/chromium and apt-get is not available as root: install Debian's chromium"
+  fi
+  command -v npm >/dev/null 2>&1 || die "the browser test needs Node.js and npm (Debian: apt-get install nodejs npm)"
+  browser_dir="$repo/environment/browser"
+  if [ ! -f "$browser_dir/node_modules/.package-lock.json" ] \
+     || ! cmp -s <(grep -A2 '"node_modules/playwright-core"' "$browser_dir/package-lock.json") \
+                 <(grep -A2 '"node_modules/playwright-core"' "$browser_dir/node_modules/.package-lock.json"); then
+    say "installing playwright-core from package-lock.json (npm ci)"
+    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null
+    record "npm:$browser_dir/node_modules"
+  fi
+  say "browser test: $(/usr/bin/chromium --version 2>/dev/null | head -n 1), playwright-core $(node -p "require('$browser_dir/node_modules/playwright-core/package.json').version")"
+fi
 
 $jupyter_only && exit 0
 
