@@ -2,8 +2,10 @@
 # Undoes environment/install.sh: removes the "segattr" kernelspec (wherever Jupyter finds it).
 #
 # usage: environment/uninstall.sh [--name NAME] [--all]
-#   --all   also remove the Jupyter packages that install.sh itself installed (it keeps a list), and the
-#           built jars (toolkit/target, kernel/target). The DJL cache (~/.djl.ai) is left: other tools share it.
+#   --all   also remove what install.sh itself installed (it keeps a list): its JupyterLab environment
+#           (~/.local/share/segattr/jupyter) and the ~/.local/bin/jupyter link to it, the Debian packages
+#           (jupyter-notebook, chromium, ...), the browser test's node_modules; and the built jars
+#           (toolkit/target, kernel/target). The DJL cache (~/.djl.ai) is left: other tools share it.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,12 +16,14 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --name) name="$2"; shift ;;
     --all) all=true ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "segattr uninstall: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 say() { echo "segattr uninstall: $*"; }
+venv="${XDG_DATA_HOME:-$HOME/.local/share}/segattr/jupyter"
+[ -x "$venv/bin/jupyter" ] && export PATH="$venv/bin:$PATH"   # install.sh's JupyterLab, to find the kernel with
 
 if command -v jupyter >/dev/null 2>&1 && jupyter kernelspec list 2>/dev/null | awk '{ print $1 }' | grep -qxF "$name"; then
   # A kernel may be installed in more than one place (--user and --sys-prefix): remove until none is left.
@@ -34,9 +38,13 @@ fi
 if $all; then
   state="${XDG_STATE_HOME:-$HOME/.local/state}/segattr/installed"
   if [ -f "$state" ]; then
-    apt=(); pip=()
+    apt=(); pip=(); paths=()
     while read -r entry; do
-      case "$entry" in apt:*) apt+=("${entry#apt:}") ;; pip:*) pip+=("${entry#pip:}") ;; esac
+      case "$entry" in
+        apt:*) apt+=("${entry#apt:}") ;;
+        pip:*) pip+=("${entry#pip:}") ;;          # what earlier versions of install.sh installed with pip --user
+        venv:*|link:*|npm:*) paths+=("${entry#*:}") ;;
+      esac
     done < "$state"
     sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
@@ -48,6 +56,9 @@ if $all; then
       say "removing pip packages install.sh installed: ${pip[*]}"
       python3 -m pip uninstall -y "${pip[@]}"
     fi
+    for p in ${paths[@]+"${paths[@]}"}; do
+      if [ -L "$p" ] || [ -e "$p" ]; then rm -rf "$p"; say "removed $p"; fi
+    done
     rm -f "$state"
   else
     say "install.sh installed no Jupyter packages here: leaving Jupyter as it is"

@@ -12,6 +12,7 @@ import dev.segattr.stage.AttributeStage;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceRecord;
 import dev.segattr.viz.RichDisplay;
+import dev.segattr.viz.SegmentView;
 import dev.segattr.viz.TokenHeatMap;
 
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.Set;
 
 /**
  * One trace's integrated gradients, with what follows from them: the segment metrics, the reference selection
- * and the token heat map (how it shows in a notebook).
+ * the token heat map, and the
+ * long-trace view of one row per segment (how it shows in a notebook).
  *
  * <pre>{@code
  * var a = Segattr.attribute(model, trace);
@@ -32,6 +34,7 @@ import java.util.Set;
  * a.metrics().strength(3);            // segment 3's normalised strength
  * a.selection().segments();           // the reference rule's choice (tau 0.7, beta 0.8)
  * a.heatMap().title("...");           // the picture, to restyle
+ * a.view().save(Path.of("a.html"));  // one row per segment, as the notebook shows it, as a page
  * }</pre>
  */
 public final class Attribution implements RichDisplay {
@@ -120,42 +123,86 @@ public final class Attribution implements RichDisplay {
     }
 
     public TokenHeatMap heatMap(SelectionPolicy policy) {
+        Tokens t = tokens();
+        TokenHeatMap map = TokenHeatMap.of(t.text(), t.attributions(), t.segmentOf());
+        String title = title();
+        if (!status().usable()) {
+            return map.title(title + ": " + status().label() + " " + result.reason());
+        }
+        SegmentMetrics m = metrics();
+        List<String> labels = new ArrayList<>();
+        for (int s = 0; s < m.size(); s++) {
+            labels.add(String.format(Locale.ROOT, "strength %.3f, consistency %.2f%s", m.strength(s), m.consistency(s),
+                    segments.roles() == null ? "" : ", role " + segments.roles().get(s)));
+        }
+        return map.selected(selected(policy)).segmentLabels(labels).title(title);
+    }
+
+    /**
+     * The long-trace view, how an attribution shows in a notebook: one row per segment (its first line, strength,
+     * consistency, role, kept or masked by the reference rule), each opening to its tokens' heat map.
+     * {@code view().save(Path.of("trace.html"))} writes it as a page of its own.
+     */
+    public SegmentView view() {
+        return view(SelectionPolicy.reference());
+    }
+
+    public SegmentView view(SelectionPolicy policy) {
+        Tokens t = tokens();
+        boolean usable = status().usable();
+        SegmentMetrics m = usable ? metrics() : null;
+        double[] strength = null;
+        double[] consistency = null;
+        if (m != null) {
+            strength = new double[m.size()];
+            consistency = new double[m.size()];
+            for (int s = 0; s < m.size(); s++) {
+                strength[s] = m.strength(s);
+                consistency[s] = m.consistency(s);
+            }
+        }
+        List<SegmentView.Row> rows = SegmentView.rows(t.text(), t.attributions(), t.segmentOf(), strength, consistency,
+                segments.roles(), usable ? selected(policy) : null);
+        return SegmentView.of(usable ? title() : title() + ": " + status().label() + " " + result.reason(), rows);
+    }
+
+    /** The reasoning's tokens: their text, attributions and segments. */
+    private record Tokens(List<String> text, double[] attributions, int[] segmentOf) {
+    }
+
+    private Tokens tokens() {
         Encoded enc = target.encoded();
-        List<String> tokens = new ArrayList<>();
+        List<String> text = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         List<Integer> segmentOf = new ArrayList<>();
         double[] a = result.attributions();
         for (int s = 0; s < target.segmentCount(); s++) {
             int[] range = target.segmentTokens(s);
             for (int i = range[0]; i < range[1]; i++) {
-                tokens.add(target.text().substring(enc.start()[i], enc.end()[i]));
+                text.add(target.text().substring(enc.start()[i], enc.end()[i]));
                 values.add(a[i]);
                 segmentOf.add(s);
             }
         }
-        TokenHeatMap map = TokenHeatMap.of(tokens, values.stream().mapToDouble(Double::doubleValue).toArray(),
+        return new Tokens(text, values.stream().mapToDouble(Double::doubleValue).toArray(),
                 segmentOf.stream().mapToInt(Integer::intValue).toArray());
-        String title = String.format(Locale.ROOT, "Trace %s: F(x) = %.4f, F(x') = %.4f, delta = %.3g (%s)", trace.id(),
+    }
+
+    private String title() {
+        return String.format(Locale.ROOT, "Trace %s: F(x) = %.4f, F(x') = %.4f, delta = %.3g (%s)", trace.id(),
                 targetLogprob(), baselineLogprob(), delta(), result.settings());
-        if (!status().usable()) {
-            return map.title(title + ": " + status().label() + " " + result.reason());
-        }
-        SegmentMetrics m = metrics();
-        Selection chosen = selection(policy);
-        List<String> labels = new ArrayList<>();
-        for (int s = 0; s < m.size(); s++) {
-            labels.add(String.format(Locale.ROOT, "strength %.3f, consistency %.2f%s", m.strength(s), m.consistency(s),
-                    segments.roles() == null ? "" : ", role " + segments.roles().get(s)));
-        }
+    }
+
+    private Set<Integer> selected(SelectionPolicy policy) {
         Set<Integer> selected = new java.util.HashSet<>();
-        Arrays.stream(chosen.segments()).forEach(selected::add);
-        return map.selected(selected).segmentLabels(labels).title(title);
+        Arrays.stream(selection(policy).segments()).forEach(selected::add);
+        return selected;
     }
 
     @Override
     public Map<String, Object> mimeBundle() {
         Map<String, Object> bundle = new LinkedHashMap<>();
-        bundle.put(TEXT_HTML, heatMap().toHtml());
+        bundle.put(TEXT_HTML, view().toHtml());
         bundle.put(TEXT_PLAIN, toString());
         return bundle;
     }

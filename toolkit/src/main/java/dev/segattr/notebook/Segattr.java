@@ -149,6 +149,9 @@ public final class Segattr {
     }
     // ---------------------------------------------------------------- selection
 
+    /** One row per segment, opening to its heat map; {@code .save(Path.of("a.html"))} makes it a page. */
+    public static dev.segattr.viz.SegmentView view(Attribution a) { return a.view(); }
+
     public static SegmentTable segmentTable(Attribution a) {
         return segmentTable(List.of(a), SelectionPolicy.reference());
     }

@@ -3,6 +3,7 @@ package dev.segattr.stage;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.experiment.OutputLock;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.AttributionStatus;
 import dev.segattr.attribution.Baseline;
@@ -146,8 +147,8 @@ public final class AttributeStage {
         options.validate();
         checkFiles(in, out, options);
         options.validateDtype();
-        try (LoadedModel model = LoadedModel.load(options.model())) {
-            run(in, out, options, model, listener);
+        try (OutputLock lock = OutputLock.acquire(out); LoadedModel model = LoadedModel.load(options.model())) {
+            write(in, out, options, model, listener);
         }
     }
 
@@ -155,6 +156,13 @@ public final class AttributeStage {
     public static void run(Path in, Path out, Options options, LoadedModel model, StageListener listener) {
         options.validate();
         checkFiles(in, out, options);
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            write(in, out, options, model, listener);
+        }
+    }
+
+    /** The file run, under the output's lock (a second run on {@code out} stops before the model loads). */
+    private static void write(Path in, Path out, Options options, LoadedModel model, StageListener listener) {
         try (Attributor stage = open(options, model, listener)) {
             int total = JsonLines.count(in);
             try (PartialOutput output = PartialOutput.open(out, r -> r.path("id").asText())) {

@@ -1,5 +1,6 @@
 package dev.segattr.stage;
 
+import dev.segattr.experiment.OutputLock;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.sft.ChatFormat;
 import dev.segattr.sft.Evaluator;
@@ -47,6 +48,13 @@ public final class EvaluateStage {
 
     /** Evaluates the questions of {@code in}; the predictions go to {@code out}, the record beside it. */
     public static Outcome run(Path in, Path out, Options options, StageListener listener) {
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            return write(in, out, options, listener);
+        }
+    }
+
+    /** The file run, under the output's lock. */
+    private static Outcome write(Path in, Path out, Options options, StageListener listener) {
         options.model().requireFolder();
         Evaluator.Settings settings = options.settings();
         List<Evaluator.Item> items = Evaluator.readItems(in);

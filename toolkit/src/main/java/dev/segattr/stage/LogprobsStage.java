@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.experiment.OutputLock;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.attribution.TokenScores;
@@ -47,13 +48,19 @@ public final class LogprobsStage {
         if (!Files.isRegularFile(in)) {
             throw new BadInputException(in + ": no such file");
         }
-        try (LoadedModel model = LoadedModel.load(options.model())) {
-            run(in, out, options, model, listener);
+        try (OutputLock lock = OutputLock.acquire(out); LoadedModel model = LoadedModel.load(options.model())) {
+            write(in, out, options, model);
         }
     }
 
     /** As {@link #run(Path, Path, Options, StageListener)} with a model already loaded. */
     public static void run(Path in, Path out, Options options, LoadedModel model, StageListener listener) {
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            write(in, out, options, model);
+        }
+    }
+
+    private static void write(Path in, Path out, Options options, LoadedModel model) {
         try (RecordStage<TraceRecord, TraceRecord> stage = open(options, model);
              Stream<JsonLines.Line> lines = JsonLines.read(in)) {
             JsonLines.write(out, lines.map(line -> stage.apply(TraceRecord.of(line)).json()));

@@ -31,6 +31,9 @@ import java.util.function.Function;
  * <p>When there is no partial file but the target exists (a finished run), its records count as done: the
  * contract "records already in G are skipped".
  *
+ * <p>It does not lock: the stages take the output's {@link dev.segattr.experiment.OutputLock} before opening it (and
+ * before loading a model), so a second run on the same output stops before it reads or cuts the partial file.
+ *
  * <p>Moved here from the command line so that every caller of a stage (the command line, a notebook, a study,
  * a Spark task writing its partition) resumes the same way.
  */

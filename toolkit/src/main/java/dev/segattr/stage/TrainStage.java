@@ -1,6 +1,7 @@
 package dev.segattr.stage;
 
 import dev.segattr.BadInputException;
+import dev.segattr.experiment.OutputLock;
 import dev.segattr.model.Tokenizer;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
@@ -85,10 +86,12 @@ public final class TrainStage {
         if (!Files.isDirectory(options.model())) {
             throw new BadInputException("--model " + options.model() + ": no such folder");
         }
-        if (Files.isDirectory(out.resolve("checkpoints")) && !options.resume()) {
-            throw new BadInputException("--out " + out + " already holds a training run: use --resume to continue it, or another folder");
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            if (Files.isDirectory(out.resolve("checkpoints")) && !options.resume()) {
+                throw new BadInputException("--out " + out + " already holds a training run: use --resume to continue it, or another folder");
+            }
+            return FineTune.run(options.fineTune(in, out), line -> listener.on(new StageEvent.Note(NAME, line)),
+                    step -> listener.on(new StageEvent.TrainStep(NAME, step)));
         }
-        return FineTune.run(options.fineTune(in, out), line -> listener.on(new StageEvent.Note(NAME, line)),
-                step -> listener.on(new StageEvent.TrainStep(NAME, step)));
     }
 }

@@ -6,6 +6,7 @@ import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.cli.Main;
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.experiment.OutputLock;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.Encoded;
 import dev.segattr.model.Tokenizer;
@@ -77,7 +78,9 @@ public final class Study {
      * @param run  the run folder (created; reused to continue an interrupted run)
      */
     public static RunRecord run(StudyConfig config, Path base, Path run, PrintWriter log) {
-        return new Study(config, base, run, log).execute();
+        try (OutputLock lock = OutputLock.acquire(run)) { // one study at a time in a run folder
+            return new Study(config, base, run, log).execute();
+        }
     }
 
     private RunRecord execute() {

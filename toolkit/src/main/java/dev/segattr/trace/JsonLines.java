@@ -36,6 +36,12 @@ public final class JsonLines {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    /**
+     * U+FEFF, what a UTF-8 byte-order mark decodes to. Windows editors and some exporters start files with it;
+     * Jackson skips it in a byte stream but not in a line of text, so the reader drops it from line 1.
+     */
+    static final String BYTE_ORDER_MARK = "\uFEFF";
+
     /** A record and where it came from. */
     public record Line(Path file, long number, ObjectNode json) {
         public String where() {
@@ -50,7 +56,10 @@ public final class JsonLines {
     private JsonLines() {
     }
 
-    /** Streams the records of a file; close the stream to close the file. Blank lines are passed over. */
+    /**
+     * Streams the records of a file; close the stream to close the file. Blank lines are passed over, and so is a
+     * UTF-8 byte-order mark at the start.
+     */
     public static Stream<Line> read(Path file) {
         BufferedReader reader = open(file);
         Iterator<Line> lines = new Iterator<>() {
@@ -65,6 +74,9 @@ public final class JsonLines {
                         return false;
                     }
                     number++;
+                    if (number == 1 && text.startsWith(BYTE_ORDER_MARK)) {
+                        text = text.substring(1);
+                    }
                     if (!text.isBlank()) {
                         next = new Line(file, number, parse(file, number, text));
                     }

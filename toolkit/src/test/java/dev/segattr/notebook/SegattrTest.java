@@ -120,7 +120,12 @@ class SegattrTest {
 
         Map<String, Object> bundle = a.mimeBundle();
         assertEquals(List.of("text/html", "text/plain"), List.copyOf(bundle.keySet()));
-        String html = bundle.get("text/html").toString();
+        // Shown as the long-trace view: a row per segment, the kept ones marked so.
+        String view = bundle.get("text/html").toString();
+        assertEquals(a.segments().size(), count(view, "<details"), "one row per segment");
+        assertEquals(a.selection().segments().length, count(view, "<details class=\"sgv-row kept\">"), "kept rows");
+        assertTrue(view.contains("<span class=\"role\">essential</span>"), "the known role");
+        String html = a.heatMap().toHtml();
         int traceTokens = a.target().traceTokens()[1] - a.target().traceTokens()[0];
         assertEquals(traceTokens, count(html, "<span title=\"+") + count(html, "<span title=\"-"), "one coloured span per trace token");
         assertEquals(a.selection().segments().length, count(html, "solid #2ca02c"), "selected segments boxed");

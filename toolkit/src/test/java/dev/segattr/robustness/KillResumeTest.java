@@ -118,7 +118,8 @@ class KillResumeTest {
                 "-cp", System.getProperty("java.class.path"), "dev.segattr.cli.Main", command));
         cmd.addAll(options);
         cmd.addAll(List.of(extra));
-        Path log = Files.createTempFile(dir, command, ".err");
+        // dir is this class's; other tests of the package that start children use the system's temporary folder
+        Path log = dir != null ? Files.createTempFile(dir, command, ".err") : Files.createTempFile(command, ".err");
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(log.toFile()).start();
         LOGS.put(p, log);

@@ -87,6 +87,22 @@ class TraceReaderTest {
     }
 
     @Test
+    void aByteOrderMarkAtTheStartIsPassedOver() throws IOException {
+        // EF BB BF, then two records: line 1 must parse as the first record, and line numbers stay as they were.
+        Path file = dir.resolve("t.jsonl");
+        Files.write(file, ("\uFEFF{\"id\": \"a\", \"question\": \"q\", \"reasoning\": \"r\", \"answer\": \"1\"}\n"
+                + "{\"id\": \"b\", \"question\": \"q\", \"reasoning\": \"r\", \"answer\": 2}\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals((byte) 0xEF, Files.readAllBytes(file)[0], "the file really starts with the mark");
+        List<Trace> traces = TraceReader.readAll(file);
+        assertEquals(List.of("a", "b"), traces.stream().map(Trace::id).toList());
+        // A mark anywhere else is a character like any other, and outside a string it is malformed JSON.
+        Files.write(file, ("{\"id\": \"a\", \"question\": \"q\", \"reasoning\": \"r\", \"answer\": \"1\"}\n"
+                + "\uFEFF{\"id\": \"b\"}\n").getBytes(StandardCharsets.UTF_8));
+        BadInputException e = assertThrows(BadInputException.class, () -> TraceReader.readAll(file));
+        assertTrue(e.getMessage().startsWith("t.jsonl:2: malformed JSON"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileIsOneLine() {
         BadInputException e = assertThrows(BadInputException.class, () -> TraceReader.readAll(dir.resolve("nope.jsonl")));
         assertTrue(e.getMessage().endsWith("nope.jsonl: no such file"), e.getMessage());
