@@ -48,6 +48,11 @@ public final class CausalLM implements AutoCloseable {
     private static final String TIED_HEAD = "lm_head.weight";
     /** Attention scores are computed for blocks of queries of at most this many elements (16 MB in float32). */
     private static final long SCORE_BLOCK_ELEMENTS = 4L << 20;
+    /** Activation copies per layer and token kept for backward (see {@link #activationBytes}). */
+    private static final double ACTIVATION_HIDDEN = 12;
+    private static final double ACTIVATION_HEADS = 8;
+    private static final double ACTIVATION_MLP = 8;
+    private static final double ACTIVATION_SCORES = 4;
 
     /** One linear map y = x W^T + b, with W (out, in) as transformers stores it. */
     private record Dense(NDArray weight, NDArray bias) {
@@ -78,6 +83,9 @@ public final class CausalLM implements AutoCloseable {
      * loaded model holds exactly its parameters.
      */
     private NDArray attentionScale;
+    /** PyTorch's fused attention for the plain causal case, loaded on first use; see {@link #attention(AttentionKernel)}. */
+    private FusedAttention fused;
+    private volatile AttentionKernel attentionKernel = AttentionKernel.FUSED;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -267,6 +275,39 @@ public final class CausalLM implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * Which attention kernel the causal, unpadded, uncached case uses (the others always take the explicit one).
+     * FUSED by default; EXPLICIT is the readable reference, kept for comparison ({@code segattr bench}).
+     */
+    public CausalLM attention(AttentionKernel kernel) {
+        this.attentionKernel = java.util.Objects.requireNonNull(kernel, "kernel");
+        return this;
+    }
+
+    public AttentionKernel attentionKernel() {
+        return attentionKernel;
+    }
+
+    /**
+     * Native bytes a forward+backward pass of (batch, length) input embeddings holds at its peak, beyond the
+     * parameters: the activations autograd keeps for backward and their gradients. Per layer and token, float32:
+     * about ACTIVATION_HIDDEN copies of the hidden width (norms, residuals, projections' inputs), ACTIVATION_HEADS of
+     * the q, k and v widths (q/k norms, rotary, the attention's inputs and output) and ACTIVATION_MLP of the MLP
+     * width (gate, its sigmoid, the products, up); the explicit attention adds its (heads, T) scores a few times per
+     * token. The coefficients are fitted to {@code segattr bench}'s peak native memory at K = 1..16 and T = 512 and
+     * 2,048 (README "Performance"); they overestimate rather than under.
+     */
+    public long activationBytes(long batch, long length) {
+        long h = config.hiddenSize();
+        long qkv = (long) (config.numAttentionHeads() + 2 * config.numKeyValueHeads()) * config.headDim();
+        double perToken = ACTIVATION_HIDDEN * h + ACTIVATION_HEADS * qkv + ACTIVATION_MLP * config.intermediateSize();
+        if (attentionKernel == AttentionKernel.EXPLICIT || dtype != DataType.FLOAT32) {
+            perToken += ACTIVATION_SCORES * config.numAttentionHeads() * (double) length;
+        }
+        double bytes = Float.BYTES * (double) batch * length * (config.numHiddenLayers() * perToken + 2 * h);
+        return (long) Math.min(Long.MAX_VALUE, bytes);
+    }
+
     // ---------------------------------------------------------------- forward
 
     /** Token embeddings: (B, T) int64 ids -> (B, T, H), owned by the ids' manager. */
@@ -406,7 +447,7 @@ public final class CausalLM implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             try (NDManager layerScope = scope.newSubManager()) {
                 x.tempAttach(layerScope);
-                NDArray out = layer(i, x, keep, past, cosSin, cache);
+                NDArray out = layer(i, x, keep, attentionMask != null, past, cosSin, cache);
                 out.attach(scope);
                 x = out;
             }
@@ -450,9 +491,9 @@ public final class CausalLM implements AutoCloseable {
         }
     }
 
-    private NDArray layer(int index, NDArray x, NDArray keep, long past, NDList cosSin, KvCache cache) {
+    private NDArray layer(int index, NDArray x, NDArray keep, boolean padded, long past, NDList cosSin, KvCache cache) {
         Layer l = layers[index];
-        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, past, cosSin, cache));
+        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, padded, past, cosSin, cache));
         NDArray normed = rmsNorm(h, l.postNorm);
         NDArray gate = l.gate.apply(normed);
         NDArray mlp = l.down.apply(gate.mul(Activation.sigmoid(gate)).mul(l.up.apply(normed))); // silu(g) * u
@@ -463,8 +504,9 @@ public final class CausalLM implements AutoCloseable {
      * Grouped-query causal self-attention; x (B, T, H) -> (B, T, H).
      *
      * @param keep (B, S) which of the S = past + T positions are tokens (not padding)
+     * @param padded whether the caller gave a mask (else every position is a token)
      */
-    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, long past, NDList cosSin,
+    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, boolean padded, long past, NDList cosSin,
                               KvCache cache) {
         long batch = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -477,6 +519,12 @@ public final class CausalLM implements AutoCloseable {
             NDArray[] kv = cache.append(index, k, v);                           // (B, nKV, S, d)
             k = kv[0];
             v = kv[1];
+        }
+        FusedAttention kernel = cache == null && !padded ? fusedKernel() : null;
+        if (kernel != null) {                                                   // plain causal: one fused call
+            NDArray out = kernel.apply(q, k, v);                                // (B, nH, T, d)
+            return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
+                    * config.headDim()));
         }
         int groups = config.numAttentionHeads() / config.numKeyValueHeads();
         if (groups > 1) {                                                       // each kv head serves a group
@@ -503,6 +551,20 @@ public final class CausalLM implements AutoCloseable {
         NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, T, d)
         return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
                 * config.headDim()));
+    }
+
+    /** The fused kernel when chosen and available (float32: the explicit path keeps float16 scores in float32). */
+    private synchronized FusedAttention fusedKernel() {
+        if (attentionKernel != AttentionKernel.FUSED || dtype != DataType.FLOAT32) {
+            return null;
+        }
+        if (fused == null) {
+            fused = FusedAttention.load(manager);
+            if (fused == null) {
+                attentionKernel = AttentionKernel.EXPLICIT; // this engine cannot run it: say so through the getter
+            }
+        }
+        return fused;
     }
 
     private synchronized NDArray attentionScale() {
@@ -633,6 +695,9 @@ public final class CausalLM implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fused != null) {
+            fused.close();
+        }
         manager.close();
     }
 }
