@@ -147,10 +147,22 @@ public final class IntegratedGradients {
             NDArray base = options.baseline().embeddings(model, scope, length, hidden);                   // (1, T, H)
             NDArray diff = x.sub(base);                                                                     // (1, T, H)
             NDArray answer = scope.create(Arrays.copyOfRange(ids, from, to), new Shape(1, to - from, 1));
-            NDArray gradSum = integratedGradient(scope, base, diff, answer, from, to, k);                  // (T, H)
+            PathPoints path = options.path();
+            double fx;
+            double fb;
+            if (path.scheme() == PointScheme.ADAPTIVE) {
+                // F along the path, forward only; its ends are F(x') and F(x), which the delta needs anyway.
+                double[] probe = PathPoints.of(PointScheme.TRAPEZOID, PathPoints.PROBE_INTERVALS + 1).alphas();
+                double[] f = along(scope, base, diff, answer, from, to, probe, k);
+                path = PathPoints.adaptive(probe, f, path.size());
+                fb = f[0];
+                fx = f[f.length - 1];
+            } else {
+                fx = targets(scope, x, answer, from, to)[0];
+                fb = targets(scope, base, answer, from, to)[0];
+            }
+            NDArray gradSum = integratedGradient(scope, base, diff, answer, from, to, path, k);            // (T, H)
             float[] a = diff.squeeze(0).mul(gradSum).sum(new int[] {1}).toFloatArray();                   // (T)
-            double fx = targets(scope, x, answer, from, to)[0];
-            double fb = targets(scope, base, answer, from, to)[0];
             return judge(toDouble(a), fx, fb, start, k);
         }
     }
@@ -164,24 +176,29 @@ public final class IntegratedGradients {
             NDArray base = options.baseline().embeddings(model, scope, length, x.getShape().get(2));
             NDArray diff = x.sub(base);
             NDArray answer = scope.create(Arrays.copyOfRange(ids, from, to), new Shape(1, to - from, 1));
-            double[] out = new double[alphas.length];
-            int perPass = pointsPerPass(length);
-            for (int c = 0; c < alphas.length; c += perPass) {
-                int k = Math.min(perPass, alphas.length - c);
-                try (NDManager pass = scope.newSubManager()) {
-                    NDArray points = pass.create(toFloat(alphas, c, k), new Shape(k, 1, 1)).mul(diff).add(base);
-                    System.arraycopy(targets(pass, points, answer, from, to), 0, out, c, k);
-                }
-            }
-            return out;
+            return along(scope, base, diff, answer, from, to, alphas, pointsPerPass(length));
         }
+    }
+
+    /** F(x' + alpha (x - x')) for each alpha, {@code perPass} points per forward-only pass. */
+    private double[] along(NDManager scope, NDArray base, NDArray diff, NDArray answer, int from, int to,
+                           double[] alphas, int perPass) {
+        double[] out = new double[alphas.length];
+        for (int c = 0; c < alphas.length; c += perPass) {
+            int k = Math.min(perPass, alphas.length - c);
+            try (NDManager pass = scope.newSubManager()) {
+                NDArray points = pass.create(toFloat(alphas, c, k), new Shape(k, 1, 1)).mul(diff).add(base);
+                System.arraycopy(targets(pass, points, answer, from, to), 0, out, c, k);
+            }
+        }
+        return out;
     }
 
     /** sum_j w_j dF/dx at the path points, (T, H) float32, owned by {@code scope}. */
     private NDArray integratedGradient(NDManager scope, NDArray base, NDArray diff, NDArray answer, int from, int to,
-                                       int perPass) {
-        double[] alphas = options.path().alphas();
-        double[] weights = options.path().weights();
+                                       PathPoints path, int perPass) {
+        double[] alphas = path.alphas();
+        double[] weights = path.weights();
         Shape shape = diff.getShape();
         NDArray gradSum = scope.zeros(new Shape(shape.get(1), shape.get(2)), DataType.FLOAT32);
         for (int c = 0; c < alphas.length; c += perPass) {

@@ -49,7 +49,8 @@ final class AttributeCommand implements Callable<Integer> {
     AttributeStage.BaselineKind baseline = AttributeStage.BaselineKind.PAD;
 
     @Option(names = "--points", paramLabel = "SCHEME", converter = Converters.Points.class, defaultValue = "reference",
-            description = "reference (linspace, both ends, averaged), trapezoid or gauss-legendre (default: ${DEFAULT-VALUE})")
+            description = "reference (linspace, both ends, averaged), trapezoid, gauss-legendre, or adaptive (Gauss-Legendre "
+                    + "panels placed where F changes along the path, from a forward-only probe) (default: ${DEFAULT-VALUE})")
     PointScheme points;
 
     @Option(names = "--batch", paramLabel = "auto|K", converter = Converters.Batch.class, defaultValue = "auto",

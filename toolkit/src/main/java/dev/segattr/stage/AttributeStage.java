@@ -114,7 +114,7 @@ public final class AttributeStage {
 
         /** Refuses settings that cannot run, with the command line's one-line messages. */
         public void validate() {
-            int least = points == PointScheme.TRAPEZOID ? 2 : 1;
+            int least = points == PointScheme.TRAPEZOID || points == PointScheme.ADAPTIVE ? 2 : 1;
             if (steps < least) {
                 throw new BadInputException("--steps must be at least " + least + ", got " + steps);
             }
