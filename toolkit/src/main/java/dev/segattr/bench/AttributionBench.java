@@ -24,6 +24,7 @@ final class AttributionBench {
         IntegratedGradients ig = new IntegratedGradients(EmbeddingModel.of(model),
                 IntegratedGradients.Options.reference(Baseline.token(pad == null ? 0 : pad))
                         .withPath(PathPoints.of(PointScheme.REFERENCE, o.steps())).withBatch(o.batch()));
+        int k = ig.pointsPerPass(o.seqLen()); // o.batch(), or attribute's own choice when it is 0 (auto)
         int from = o.seqLen() - o.answerTokens();
         TokenAttribution[] last = new TokenAttribution[1];
         Repeats timed;
@@ -34,8 +35,8 @@ final class AttributionBench {
         }
         double best = timed.best();
         double flop = new Flops(model.config()).integratedGradients(o.seqLen(), o.steps(), o.answerTokens());
-        int passes = (o.steps() + o.batch() - 1) / o.batch();
-        return new BenchReport.Attribution(o.seqLen(), o.steps(), o.batch(), passes, o.answerTokens(), timed.seconds(),
+        int passes = (o.steps() + k - 1) / k;
+        return new BenchReport.Attribution(o.seqLen(), o.steps(), k, passes, o.answerTokens(), timed.seconds(),
                 timed.cpuSeconds(),                (double) o.seqLen() * o.steps() / best, BenchReport.Work.of(flop, best, peakGflops), memory,
                 last[0].status().label());
     }

@@ -3,9 +3,12 @@ package dev.segattr.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.segattr.attribution.Baseline;
 import dev.segattr.experiment.Environment;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
+import dev.segattr.model.Tokenizer;
+import dev.segattr.trace.Trace;
 
 import java.util.function.BiFunction;
 import java.util.function.DoubleFunction;
@@ -59,6 +62,14 @@ public final class Bench {
 
     /** Runs the sections of {@code options} on {@code model}; {@code source} names it in the report. */
     public static BenchReport run(CausalLM model, String source, BenchOptions options) {
+        return run(model, source, options, null, null);
+    }
+
+    /**
+     * As {@link #run(CausalLM, String, BenchOptions)}; the convergence section attributes {@code trace} (tokenized
+     * by {@code tokenizer}, its answer the target, the pad baseline) when one is given, else random ids.
+     */
+    public static BenchReport run(CausalLM model, String source, BenchOptions options, Tokenizer tokenizer, Trace trace) {
         long started = System.nanoTime();
         PeakMeter peaks = new PeakMeter(model, options);
         BenchReport.Attribution attribution = null;
@@ -66,6 +77,14 @@ public final class Bench {
         BenchReport.Training training = null;
         if (options.sections().contains(Section.ATTRIBUTION)) {
             attribution = peaks.around(p -> AttributionBench.run(model, options, p), BenchReport.Attribution::againstPeak);
+        }
+        BenchReport.Convergence convergence = null;
+        if (options.sections().contains(Section.CONVERGENCE)) {
+            Long pad = model.config().padTokenId();
+            ConvergenceBench.Sequence seq = trace == null ? ConvergenceBench.Sequence.random(model, options)
+                    : ConvergenceBench.Sequence.trace(tokenizer, trace);
+            Baseline baseline = trace == null ? Baseline.token(pad == null ? 0 : pad) : Baseline.pad(tokenizer.padId());
+            convergence = ConvergenceBench.run(model, seq, baseline, options);
         }
         if (options.sections().contains(Section.GENERATION)) {
             generation = peaks.around(p -> GenerationBench.run(model, options, p), BenchReport.Generation::againstPeak);
@@ -89,7 +108,7 @@ public final class Bench {
         }
         return new BenchReport(Environment.capture(), figures(model, source), threads(),
                 NativeAllocator.keepsFreedMemory(), peak, options.peakSize(),
-                attribution, generation, training, heap, resident, nativeMb, (System.nanoTime() - started) / 1e9);
+                attribution, convergence, generation, training, heap, resident, nativeMb, (System.nanoTime() - started) / 1e9);
     }
 
     /**

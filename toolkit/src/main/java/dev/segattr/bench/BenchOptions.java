@@ -8,7 +8,8 @@ import java.util.Set;
  *
  * @param seqLen       tokens of the attributed sequence and of every training example
  * @param steps        J, integrated-gradients path points
- * @param batch        K, path points per forward+backward pass
+ * @param batch        K, path points per forward+backward pass, or 0 (IntegratedGradients.AUTO_BATCH): chosen as
+ *                     {@code attribute} chooses it by default
  * @param answerTokens tokens of the scored answer at the end of the attributed sequence
  * @param repeats      timed repetitions of each measurement, after one untimed warm-up
  * @param trainBatch   examples per training update
@@ -26,7 +27,7 @@ public record BenchOptions(int seqLen, int steps, int batch, int answerTokens, i
     public BenchOptions {
         require(seqLen >= 2, "seq-len must be at least 2, got " + seqLen);
         require(steps >= 1, "steps must be at least 1, got " + steps);
-        require(batch >= 1, "batch must be at least 1, got " + batch);
+        require(batch >= 0, "batch must be auto (0) or at least 1, got " + batch);
         require(answerTokens >= 1 && answerTokens < seqLen,
                 "answer tokens must be in [1, seq-len), got " + answerTokens);
         require(repeats >= 1, "repeats must be at least 1, got " + repeats);
@@ -41,7 +42,7 @@ public record BenchOptions(int seqLen, int steps, int batch, int answerTokens, i
      * minutes when other jobs share the cores.
      */
     public static BenchOptions defaults() {
-        return new BenchOptions(512, 16, 8, 4, 3, 2, 6, 128, 64, 1024, EnumSet.allOf(Section.class), 0);
+        return new BenchOptions(512, 16, 0, 4, 3, 2, 6, 128, 64, 1024, EnumSet.allOf(Section.class), 0);
     }
 
     public BenchOptions withSections(Set<Section> s) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchReport(Map<String, Object> environment, ModelFigures model, int threads, boolean keepFreedMemory,
                           double matmulPeakGflops,
-                          int matmulPeakSize, Attribution attribution, Generation generation, Training training,
+                          int matmulPeakSize, Attribution attribution, Convergence convergence, Generation generation,
+                          Training training,
                           double peakHeapMb, double peakResidentMb, double peakNativeMb, double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -113,6 +115,25 @@ public record BenchReport(Map<String, Object> environment, ModelFigures model, i
         Training againstPeak(double peak) {
             return new Training(seqLen, batch, updates, seconds, cpuSeconds, tokensPerSecond, work.againstPeak(peak), memory);
         }
+    }
+
+    /**
+     * Completeness per second ({@code --sections convergence}): for each point scheme, the fewest path points of a
+     * ladder with |delta| <= target x |F(x) - F(x')| on one sequence, and the time of an attribution with them.
+     */
+    public record Convergence(String sequence, int seqLen, int answerTokens, double target,
+                              List<SchemeConvergence> schemes) {
+    }
+
+    /**
+     * @param steps          the fewest points that reached the target (-1: none of the ladder did)
+     * @param pointsPerPass  K used
+     * @param relativeDelta  |delta| / |F(x) - F(x')| with those points (the last tried when none reached it)
+     * @param seconds        wall time of each timed attribution with those points
+     * @param cpuSeconds     CPU time of the process during each
+     */
+    public record SchemeConvergence(String scheme, int steps, int pointsPerPass, double relativeDelta, double[] seconds,
+                                    double[] cpuSeconds) {
     }
 
     public String toJson() {

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /** The parts of {@code segattr bench} that can be chosen with {@code --sections}. */
 public enum Section {
-    ATTRIBUTION, GENERATION, TRAINING;
+    ATTRIBUTION, CONVERGENCE, GENERATION, TRAINING;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -18,7 +18,7 @@ public enum Section {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown section '" + text + "' (attribution, generation, training)");
+        throw new IllegalArgumentException("unknown section '" + text + "' (attribution, convergence, generation, training)");
     }
 
     /** "attribution,training" -> the set; blank means all. */

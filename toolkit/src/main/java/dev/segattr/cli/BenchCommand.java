@@ -7,7 +7,11 @@ import dev.segattr.bench.BenchReport;
 import dev.segattr.bench.NativeAllocator;
 import dev.segattr.bench.Section;
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.model.AttentionKernel;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.Tokenizer;
+import dev.segattr.trace.Trace;
+import dev.segattr.trace.TraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,8 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "J", description = "integrated-gradients path points (default: ${DEFAULT-VALUE})")
     int steps = D.steps();
 
-    @Option(names = "--batch", paramLabel = "K", description = "path points per forward+backward pass (default: ${DEFAULT-VALUE})")
-    int batch = D.batch();
+    @Option(names = "--batch", paramLabel = "auto|K", converter = Converters.Batch.class, defaultValue = "auto",
+            description = "path points per forward+backward pass; auto: as attribute chooses them (default: ${DEFAULT-VALUE})")
+    int batch;
 
     @Option(names = "--repeats", paramLabel = "N", description = "timed repetitions after a warm-up (default: ${DEFAULT-VALUE})")
     int repeats = D.repeats();
@@ -67,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--new-tokens", paramLabel = "N", description = "tokens generated per run (default: ${DEFAULT-VALUE})")
     int newTokens = D.newTokens();
 
-    @Option(names = "--sections", paramLabel = "LIST", description = "comma-separated: attribution,generation,training (default: all)")
+    @Option(names = "--sections", paramLabel = "LIST", description = "comma-separated: attribution,convergence,generation,training (default: all)")
     String sections;
 
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: PyTorch's choice)")
@@ -83,6 +88,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "DIR",
             description = "also save the random model here (Hugging Face layout), to measure other tools on it")
     Path saveModel;
+
+    @Option(names = "--attention", paramLabel = "fused|explicit",
+            description = "attention kernel: PyTorch's fused scaled_dot_product_attention or the explicit NDArray one (default: ${DEFAULT-VALUE})")
+    String attention = "fused";
+
+    @Option(names = "--trace", paramLabel = "F",
+            description = "the convergence section attributes a trace of this JSON Lines file (tokenized with "
+                    + "--model's tokenizer) instead of random ids")
+    Path trace;
+
+    @Option(names = "--trace-index", paramLabel = "I", description = "which trace of --trace, from 0 (default: ${DEFAULT-VALUE})")
+    int traceIndex = 0;
 
     @Option(names = "--out", paramLabel = "F", description = "write the JSON here instead of to stdout")
     Path out;
@@ -119,10 +136,22 @@ final class BenchCommand implements Callable<Integer> {
                 throw new BadInputException("--seq-len " + seqLen + " (or prompt + new tokens) exceeds the model's "
                         + "max_position_embeddings " + lm.config().maxPositionEmbeddings());
             }
+            lm.attention(attentionKernel());
             if (saveModel != null) {
                 lm.save(saveModel);
             }
-            report = Bench.run(lm, model != null ? model.toString() : "init", options);
+            if (trace != null) {
+                if (model == null) {
+                    throw new BadInputException("--trace needs --model (its tokenizer)");
+                }
+                try (Tokenizer tok = Tokenizer.load(model)) {
+                    Trace first = TraceReader.readAll(trace).stream().skip(Math.max(0, traceIndex)).findFirst()
+                            .orElseThrow(() -> new BadInputException(trace + ": no trace at index " + traceIndex));
+                    report = Bench.run(lm, model.toString(), options, tok, first);
+                }
+            } else {
+                report = Bench.run(lm, model != null ? model.toString() : "init", options);
+            }
         }
         String json = report.toJson();
         if (out != null) {
@@ -133,6 +162,14 @@ final class BenchCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    private AttentionKernel attentionKernel() {
+        return switch (attention) {
+            case "fused" -> AttentionKernel.FUSED;
+            case "explicit" -> AttentionKernel.EXPLICIT;
+            default -> throw new BadInputException("--attention must be fused or explicit, got '" + attention + "'");
+        };
     }
 
     private CausalLM initModel() {

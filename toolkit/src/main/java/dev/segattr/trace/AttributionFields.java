@@ -21,6 +21,7 @@ import java.util.List;
  * @param attributionStatus   ok, large delta, empty answer, zero attribution, non-finite
  * @param attributionReason   why the status is not ok; null (left out) when it is
  * @param attributionSettings the path, baseline, batch and dtype ("50 reference points, pad baseline, batch 1, float32")
+ * @param attributionPointsPerPass the path points per forward+backward pass that were used (batch auto chooses it); left out when not known
  * @param segmentTokenCounts  tokens per segment
  * @param sequenceTokens      tokens of prompt + trace + answer
  * @param answerTokens        tokens of the answer
@@ -31,12 +32,14 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"token_attributions", "target_logprob", "baseline_logprob", "convergence_delta", "seconds",
-        "attribution_status", "attribution_reason", "attribution_settings", "segment_token_counts", "sequence_tokens",
+        "attribution_status", "attribution_reason", "attribution_settings", "attribution_points_per_pass", "segment_token_counts", "sequence_tokens",
         "answer_tokens", "token_logprobs", "token_entropies", "exceeds_max_positions"})
 public record AttributionFields(List<List<Float>> tokenAttributions, Double targetLogprob, Double baselineLogprob,
                                 Double convergenceDelta, double seconds, String attributionStatus,
                                 @JsonInclude(JsonInclude.Include.NON_NULL) String attributionReason,
-                                String attributionSettings, int[] segmentTokenCounts, int sequenceTokens, int answerTokens,
+                                String attributionSettings,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Integer attributionPointsPerPass,
+                                int[] segmentTokenCounts, int sequenceTokens, int answerTokens,
                                 List<List<Float>> tokenLogprobs, List<List<Float>> tokenEntropies,
                                 @JsonInclude(JsonInclude.Include.NON_NULL) Boolean exceedsMaxPositions) {
 
@@ -53,7 +56,7 @@ public record AttributionFields(List<List<Float>> tokenAttributions, Double targ
     /** The same fields, flagged as longer than the model's positions. */
     public AttributionFields exceedingMaxPositions() {
         return new AttributionFields(tokenAttributions, targetLogprob, baselineLogprob, convergenceDelta, seconds,
-                attributionStatus, attributionReason, attributionSettings, segmentTokenCounts, sequenceTokens, answerTokens,
+                attributionStatus, attributionReason, attributionSettings, attributionPointsPerPass, segmentTokenCounts, sequenceTokens, answerTokens,
                 tokenLogprobs, tokenEntropies, true);
     }
 

@@ -36,6 +36,13 @@ class BenchTest {
                     a.memory().nativeBeforeMb() + " -> " + a.memory().peakNativeMb());
             assertTrue(a.cpuSeconds()[0] > 0);
 
+            BenchReport.Convergence c = r.convergence();
+            assertEquals(4, c.schemes().size(), "reference, trapezoid, gauss-legendre, adaptive");
+            for (BenchReport.SchemeConvergence s : c.schemes()) {
+                // a scheme that reached 5% says with how many points, and its delta is within it
+                assertTrue(s.steps() < 0 || s.relativeDelta() <= ConvergenceBench.TARGET && s.seconds().length == 1, s.toString());
+            }
+
             BenchReport.Generation g = r.generation();
             assertTrue(g.sameTokens(), "the KV cache must not change greedy tokens");
             assertTrue(g.cached().newTokensPerSecond() > 0 && g.uncached().newTokensPerSecond() > 0);

@@ -61,7 +61,7 @@ class BenchCommandTest {
     void badOptionsAreOneLineAndExitTwo() {
         SegmentCommandTest.Result r = run(concat("bench", "--sections", "speed"));
         assertEquals(Main.BAD_INPUT, r.code());
-        assertEquals("segattr bench: unknown section 'speed' (attribution, generation, training)", r.err().strip());
+        assertEquals("segattr bench: unknown section 'speed' (attribution, convergence, generation, training)", r.err().strip());
 
         r = run("bench", "--model", dir.resolve("nothing").toString());
         assertEquals(Main.BAD_INPUT, r.code());
