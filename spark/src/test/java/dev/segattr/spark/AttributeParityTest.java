@@ -1,0 +1,61 @@
+package dev.segattr.spark;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job writes what the command line writes, on a real local SparkSession. */
+class AttributeParityTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void attributeOn24TracesMatchesTheCommandLine() throws Exception {
+        Path ref = LocalSpark.reference();
+        Path out = tmp.resolve("attributed");
+        // 8 partitions, 2 at a time: 4 waves, each a Spark job that commits its part files.
+        assertEquals(0, LocalSpark.run(LocalSpark.attributeArgs(ref.resolve("traces.jsonl"), out, "--partitions", "8")));
+
+        Map<String, ObjectNode> cli = LocalSpark.recordsOf(ref.resolve("attributed.jsonl"));
+        Map<String, ObjectNode> job = LocalSpark.recordsOfFolder(out);
+        assertEquals(24, cli.size());
+        LocalSpark.assertSameAttributions(cli, job);
+        assertTrue(Files.exists(out.resolve("_SUCCESS")), "complete output is marked");
+        // Every partition wrote one part file: 8 partitions, 8 files (a partition of 3 traces on average).
+        assertEquals(8, LocalSpark.partFiles(out).size());
+        // One model for every task of this JVM (the cache key is checkpoint, tokenizer, device, dtype).
+        assertEquals(1, ModelCache.size());
+    }
+
+    @Test
+    void selectOnTheAttributedFolderMatchesTheCommandLine() throws Exception {
+        Path ref = LocalSpark.reference();
+        Path cliOut = tmp.resolve("selected.jsonl");
+        assertEquals(0, dev.segattr.cli.Main.run("select", "--in", ref.resolve("attributed.jsonl").toString(), "--out",
+                cliOut.toString(), "--policy", "random", "--seed", "7"));
+        Path out = tmp.resolve("selected");
+        // The input is a file here; the folder attribute writes works the same (TraceInput reads its part files).
+        assertEquals(0, LocalSpark.run("select", "--in", ref.resolve("attributed.jsonl").toString(), "--out", out.toString(),
+                "--policy", "random", "--seed", "7"));
+        assertEquals(LocalSpark.recordsOf(cliOut), LocalSpark.recordsOfFolder(out));
+    }
+
+    @Test
+    void logprobsMatchesTheCommandLine() throws Exception {
+        Path in = LocalSpark.traces(tmp, 6);
+        Path cliOut = tmp.resolve("logprobs.jsonl");
+        assertEquals(0, dev.segattr.cli.Main.run("logprobs", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(),
+                "--out", cliOut.toString()));
+        Path out = tmp.resolve("logprobs");
+        assertEquals(0, LocalSpark.run("logprobs", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(), "--out", out.toString()));
+        assertEquals(LocalSpark.recordsOf(cliOut), LocalSpark.recordsOfFolder(out));
+    }
+}
