@@ -3,21 +3,20 @@ package dev.segattr.spark;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.attribution.Baseline;
-import dev.segattr.attribution.EmbeddingModel;
-import dev.segattr.attribution.IntegratedGradients;
-import dev.segattr.attribution.PathPoints;
 import dev.segattr.attribution.PointScheme;
-import dev.segattr.cli.SparkBridge;
 import dev.segattr.model.Tokenizer;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.LoadedModel;
+import dev.segattr.stage.StageEvent;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
+import dev.segattr.trace.TraceRecord;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
-/** {@code attribute}: integrated gradients per trace, the records {@code segattr attribute} writes. */
+/** {@code attribute}: integrated gradients per trace, through {@link AttributeStage}: the records {@code segattr attribute} writes. */
 final class AttributeJob extends RecordJob {
 
     /**
@@ -29,14 +28,14 @@ final class AttributeJob extends RecordJob {
 
     private final ModelSpec model;
     private final int steps;
-    private final String baseline;
-    private final String points;
+    private final AttributeStage.BaselineKind baseline;
+    private final PointScheme points;
     private final int batch;
     private final double deltaTolerance;
     private String out;
     private HashMap<String, String> kept = new HashMap<>();
 
-    AttributeJob(ModelSpec model, int steps, String baseline, String points, int batch, double deltaTolerance) {
+    AttributeJob(ModelSpec model, int steps, AttributeStage.BaselineKind baseline, PointScheme points, int batch, double deltaTolerance) {
         this.model = model;
         this.steps = steps;
         this.baseline = baseline;
@@ -45,9 +44,14 @@ final class AttributeJob extends RecordJob {
         this.deltaTolerance = deltaTolerance;
     }
 
+    private AttributeStage.Options options(LoadedModel loaded) {
+        return new AttributeStage.Options(loaded == null ? model.asGiven() : model.source(loaded.dir(), null), steps, baseline,
+                points, batch, deltaTolerance);
+    }
+
     @Override
     String command() {
-        return "attribute";
+        return AttributeStage.NAME;
     }
 
     @Override
@@ -62,32 +66,11 @@ final class AttributeJob extends RecordJob {
 
     @Override
     void validate() {
-        scheme();
-        if (steps < 1 || steps < 2 && points.startsWith("trap")) {
-            throw new BadInputException("--steps must be at least " + (points.startsWith("trap") ? 2 : 1) + ", got " + steps);
-        }
-        if (batch < 1) {
-            throw new BadInputException("--batch must be at least 1, got " + batch);
-        }
-        if (!baseline.equals("pad") && !baseline.equals("zero")) {
-            throw new BadInputException("--baseline must be pad or zero, got '" + baseline + "'");
-        }
-        if (!(deltaTolerance >= 0)) {
-            throw new BadInputException("--delta-tolerance must be >= 0, got " + deltaTolerance);
-        }
-        switch (model.dtype()) {
-            case "float32" -> { }
-            case "float16" -> throw new BadInputException("--dtype float16: gradients cannot pass DJL 0.36's dtype"
+        // The stage's own checks, with the command line's messages; float16 is refused when the stage opens.
+        options(null).validate();
+        if (model.dtype() != dev.segattr.stage.Dtype.FLOAT32) {
+            throw new BadInputException("--dtype float16: gradients cannot pass DJL 0.36's dtype"
                     + " casts (the decoder's float32 norms would cut them), so attribution runs in float32 only");
-            default -> throw new BadInputException("--dtype must be float32 or float16, got '" + model.dtype() + "'");
-        }
-    }
-
-    private PointScheme scheme() {
-        try {
-            return PointScheme.parse(points);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--points: " + e.getMessage());
         }
     }
 
@@ -96,7 +79,7 @@ final class AttributeJob extends RecordJob {
     long length(JsonLines.Line line) {
         Trace trace = Trace.fromJson(line);
         Tokenizer tok = ModelCache.tokenizer(model);
-        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, SparkBridge.segmentsOf(trace)).length();
+        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
     }
 
     @Override
@@ -110,36 +93,32 @@ final class AttributeJob extends RecordJob {
         this.kept = new HashMap<>(idByMadeWith);
     }
 
-    /** The command line's refusal to mix settings in one output. */
-    private void checkKept(String settings) {
+    @Override
+    Work open(LoadedModel loaded) {
+        AttributeStage.Attributor stage = AttributeStage.open(options(loaded), loaded, event -> {
+            if (event instanceof StageEvent.Warning w) {
+                System.err.println("segattr attribute: warning: " + w.message());
+            }
+        });
         for (var k : kept.entrySet()) {
-            if (!k.getKey().equals(settings)) {
+            if (!k.getKey().equals(stage.settings())) {
+                // The command line's refusal to mix settings in one output.
                 throw new BadInputException(out + ": record " + k.getValue() + " was made with '" + k.getKey()
-                        + "', this run uses '" + settings + "': rerun with the same options or remove the folder");
+                        + "', this run uses '" + stage.settings() + "': rerun with the same options or remove the folder");
             }
         }
-    }
+        return new Work() {
+            @Override
+            public List<ObjectNode> apply(List<TraceRecord> records) {
+                synchronized (GRADIENTS) {
+                    return records.stream().map(r -> stage.apply(r).json()).toList();
+                }
+            }
 
-    @Override
-    Work open(ModelCache.Loaded loaded) {
-        Tokenizer tok = loaded.tokenizer();
-        EmbeddingModel em = EmbeddingModel.of(loaded.lm());
-        Baseline start = baseline.equals("pad") ? Baseline.pad(tok.padId()) : Baseline.zero();
-        var ig = new IntegratedGradients(em, new IntegratedGradients.Options(PathPoints.of(scheme(), steps), batch, start, deltaTolerance));
-        String settings = ig.settings();
-        checkKept(settings);
-        UnaryOperator<String> prompt = AnswerTarget.promptOf(tok);
-        int maxPositions = loaded.lm().config().maxPositionEmbeddings();
-        return line -> {
-            Trace trace = Trace.fromJson(line);
-            ObjectNode record;
-            synchronized (GRADIENTS) {
-                record = SparkBridge.attribute(trace, tok, em, ig, prompt, settings);
+            @Override
+            public void close() {
+                stage.close();
             }
-            if (record.path("sequence_tokens").asInt() > maxPositions) {
-                record.put("exceeds_max_positions", true);
-            }
-            return record;
         };
     }
 }

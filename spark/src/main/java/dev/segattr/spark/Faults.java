@@ -22,12 +22,15 @@ final class Faults {
     private Faults() {
     }
 
-    /** Called by a task after each record it wrote ({@code written} of them so far). */
-    static void afterRecord(int partition, int written) {
+    private static final ThreadLocal<Long> FIRED = new ThreadLocal<>();
+
+    /** Called by a task after each record it handed to the writer: acts once per task attempt, after the first. */
+    static void afterFirstRecord(int partition) {
         TaskContext task = TaskContext.get();
-        if (written != 1 || task == null) {
+        if (task == null || Long.valueOf(task.taskAttemptId()).equals(FIRED.get())) {
             return;
         }
+        FIRED.set(task.taskAttemptId());
         String spec = task.getLocalProperty(KEY);
         if (spec == null || spec.isBlank()) {
             return;

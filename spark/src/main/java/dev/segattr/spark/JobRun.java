@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.trace.JsonLines;
+import dev.segattr.trace.TraceRecord;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -60,7 +61,7 @@ record JobRun(String in, String out, TraceInput.Format format, int partitions, b
             log.println("segattr " + job.command() + ": resuming, " + done.size() + " records already in " + out);
         }
 
-        String faults = sc.getConf().get(Faults.KEY, "");
+        String faults = spark.conf().get(Faults.KEY, "");
         sc.setLocalProperty(Faults.KEY, faults.isEmpty() ? null : faults);
         JavaRDD<InputLine> lines = TraceInput.read(spark, in, format).persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
@@ -90,8 +91,17 @@ record JobRun(String in, String out, TraceInput.Format format, int partitions, b
                 traces[assigned[i]]++;
                 tokens[assigned[i]] += lengths[i];
             }
-            log.printf(Locale.ROOT, "segattr %s: %d records to do in %d partitions, %d at a time; %s%n", job.command(),
-                    todo.size(), p, slots, CostPartitioner.describe(loads));
+            long sum = 0;
+            long longest = 0;
+            double squares = 0;
+            for (long l : lengths) {
+                sum += l;
+                longest = Math.max(longest, l);
+                squares += CostPartitioner.cost(l);
+            }
+            log.printf(Locale.ROOT, "segattr %s: %d records to do (%,d tokens, mean %,d, longest %,d, sum of squares %.3g) in %d "
+                            + "partitions, %d at a time; %s%n", job.command(), todo.size(), sum, sum / todo.size(), longest, squares,
+                    p, slots, CostPartitioner.describe(loads));
             log.flush();
 
             Broadcast<Map<Long, Integer>> where = sc.broadcast(partitionOf);
@@ -154,7 +164,7 @@ record JobRun(String in, String out, TraceInput.Format format, int partitions, b
         }
     }
 
-    /** One task: its records in input order, each through the job's work, as JSON lines the commit protocol writes. */
+    /** One task: its records in input order, through the job's work a chunk at a time, as the JSON lines the commit protocol writes. */
     private static Iterator<String> work(RecordJob job, int partition, Iterator<Tuple2<Integer, InputLine>> it) {
         List<InputLine> mine = new ArrayList<>();
         it.forEachRemaining(t -> mine.add(t._2()));
@@ -164,32 +174,42 @@ record JobRun(String in, String out, TraceInput.Format format, int partitions, b
         if (task != null) {
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> work.close());
         }
-        Iterator<InputLine> records = mine.iterator();
+        int chunk = Math.max(1, work.chunk());
         return new Iterator<>() {
-            int written;
-            int checked;
+            int next;
+            final java.util.ArrayDeque<String> ready = new java.util.ArrayDeque<>();
+            boolean handedOut;
 
             @Override
             public boolean hasNext() {
-                if (checked < written) {
-                    checked = written;
-                    Faults.afterRecord(partition, written); // the record before is in the task's file now
+                if (handedOut) {
+                    handedOut = false;
+                    Faults.afterFirstRecord(partition); // the record before is in the task's file now
                 }
-                return records.hasNext();
+                while (ready.isEmpty() && next < mine.size()) {
+                    List<TraceRecord> records = new ArrayList<>();
+                    for (int end = Math.min(mine.size(), next + chunk); next < end; next++) {
+                        InputLine l = mine.get(next);
+                        records.add(TraceRecord.of(l.parse()));
+                    }
+                    for (ObjectNode out : work.apply(records)) {
+                        try {
+                            ready.add(JsonLines.MAPPER.writeValueAsString(out));
+                        } catch (JsonProcessingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return !ready.isEmpty();
             }
 
             @Override
             public String next() {
-                if (!records.hasNext()) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                ObjectNode out = work.apply(records.next().parse());
-                written++;
-                try {
-                    return JsonLines.MAPPER.writeValueAsString(out);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                handedOut = true;
+                return ready.poll();
             }
         };
     }

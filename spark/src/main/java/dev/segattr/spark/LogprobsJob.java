@@ -2,13 +2,14 @@ package dev.segattr.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.attribution.EmbeddingModel;
-import dev.segattr.cli.SparkBridge;
 import dev.segattr.model.Tokenizer;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.LoadedModel;
+import dev.segattr.stage.LogprobsStage;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 
-/** {@code logprobs}: per-token log-probabilities and entropies, the records {@code segattr logprobs} writes. */
+/** {@code logprobs}: per-token log-probabilities and entropies, through {@link LogprobsStage}. */
 final class LogprobsJob extends RecordJob {
 
     private final ModelSpec model;
@@ -19,7 +20,7 @@ final class LogprobsJob extends RecordJob {
 
     @Override
     String command() {
-        return "logprobs";
+        return LogprobsStage.NAME;
     }
 
     @Override
@@ -39,14 +40,11 @@ final class LogprobsJob extends RecordJob {
             return tok.encode(text.asText()).ids().length;
         }
         Trace trace = Trace.fromJson(line);
-        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, SparkBridge.segmentsOf(trace)).length();
+        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
     }
 
     @Override
-    Work open(ModelCache.Loaded loaded) {
-        Tokenizer tok = loaded.tokenizer();
-        EmbeddingModel em = EmbeddingModel.of(loaded.lm());
-        var prompt = AnswerTarget.promptOf(tok);
-        return line -> SparkBridge.logprobs(line, tok, em, prompt);
+    Work open(LoadedModel loaded) {
+        return Work.of(LogprobsStage.open(new LogprobsStage.Options(model.source(loaded.dir(), null)), loaded));
     }
 }

@@ -1,10 +1,11 @@
 package dev.segattr.spark;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import dev.segattr.BadInputException;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.Tokenizer;
+import dev.segattr.stage.LoadedModel;
+import dev.segattr.stage.ModelSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
@@ -29,7 +30,8 @@ import java.util.Map;
  */
 final class ModelCache {
 
-    private static final Map<String, Loaded> MODELS = new HashMap<>();
+    private static final Map<String, LoadedModel> MODELS = new HashMap<>();
+    private static final java.util.List<AutoCloseable> OWNED = new java.util.ArrayList<>();
     private static final Map<String, Tokenizer> TOKENIZERS = new HashMap<>();
     private static final Map<String, Path> LOCAL = new HashMap<>();
     private static boolean hooked;
@@ -38,16 +40,29 @@ final class ModelCache {
     }
 
     /** The model of {@code spec} on the device this task was given (its GPU from the scheduler, or the CPU). */
-    static synchronized Loaded model(ModelSpec spec) {
-        Device device = TaskDevices.forThisTask(spec.device());
+    static synchronized LoadedModel model(ModelSpec spec) {
+        Device device = spec.deviceForThisTask();
         String key = spec.dir() + "|" + spec.tokenizer() + "|" + device + "|" + spec.dtype();
-        Loaded loaded = MODELS.get(key);
+        LoadedModel loaded = MODELS.get(key);
         if (loaded == null) {
             threadsFromTask();
             Path dir = localFolder(spec.dir());
-            Path tokenizerDir = spec.tokenizer() == null ? dir : localFolder(spec.tokenizer());
-            loaded = Loaded.load(dir, tokenizerDir, device, DataType.FLOAT32);
+            ModelSource source = spec.source(dir, spec.tokenizer() == null ? null : localFolder(spec.tokenizer()));
+            source.requireFolder();
+            // Loaded here rather than by LoadedModel.load, which knows "gpu" only as the first GPU: this task's GPU is
+            // the one the scheduler gave it. The cache owns the weights; the stages get a borrowed view.
+            CausalLM lm = CausalLM.load(dir, device, spec.dtype().toDjl());
+            Tokenizer tok;
+            try {
+                tok = Tokenizer.load(source.tokenizerDir());
+                loaded = LoadedModel.borrow(dir, lm, tok);
+            } catch (RuntimeException e) {
+                lm.close();
+                throw e;
+            }
             MODELS.put(key, loaded);
+            OWNED.add(lm);
+            OWNED.add(tok);
             if (!hooked) {
                 hooked = true;
                 Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::closeAll, "segattr-models"));
@@ -69,8 +84,15 @@ final class ModelCache {
 
     /** Frees every model and tokenizer (the JVM's end, or a test's). */
     static synchronized void closeAll() {
-        MODELS.values().forEach(Loaded::close);
         MODELS.clear();
+        for (AutoCloseable c : OWNED) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the JVM is ending: free what can be freed
+            }
+        }
+        OWNED.clear();
         TOKENIZERS.values().forEach(Tokenizer::close);
         TOKENIZERS.clear();
     }
@@ -142,29 +164,6 @@ final class ModelCache {
         if (task != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(task.cpus()));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-    }
-
-    /** TEMPORARY (until the stage API's LoadedModel is merged): a checkpoint and its tokenizer, checked to fit. */
-    record Loaded(Path dir, CausalLM lm, Tokenizer tokenizer) implements AutoCloseable {
-
-        static Loaded load(Path dir, Path tokenizerDir, Device device, DataType dtype) {
-            if (!Files.isDirectory(dir)) {
-                throw new BadInputException("--model " + dir + ": no such folder");
-            }
-            CausalLM lm = CausalLM.load(dir, device, dtype);
-            Tokenizer tok = Tokenizer.load(tokenizerDir);
-            tok.checkFits(lm.config().vocabSize());
-            return new Loaded(dir, lm, tok);
-        }
-
-        @Override
-        public void close() {
-            try {
-                tokenizer.close();
-            } finally {
-                lm.close();
-            }
         }
     }
 }

@@ -2,9 +2,13 @@ package dev.segattr.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.stage.LoadedModel;
+import dev.segattr.stage.RecordStage;
 import dev.segattr.trace.JsonLines;
+import dev.segattr.trace.TraceRecord;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What one command does to each record, as Spark's tasks run it: shipped to the executors (so it holds settings only,
@@ -18,6 +22,11 @@ abstract class RecordJob implements Serializable {
     /** The model its tasks load (once per executor JVM), or null for a command without one. */
     ModelSpec model() {
         return null;
+    }
+
+    /** The folder --model names, checked on the driver ("--model DIR: no such folder"), or null. */
+    String modelFolder() {
+        return model() == null ? null : model().dir();
     }
 
     /** Refuses settings that cannot run, on the driver, before any task starts (the command line's messages). */
@@ -43,7 +52,7 @@ abstract class RecordJob implements Serializable {
     }
 
     /** The per-record work of one task, over the model of this executor (null when {@link #model()} is null). */
-    abstract Work open(ModelCache.Loaded model);
+    abstract Work open(LoadedModel model);
 
     /** What says how a record already in the output was made (attribute: its settings), read on --resume. */
     String madeWith(ObjectNode kept) {
@@ -57,12 +66,34 @@ abstract class RecordJob implements Serializable {
     void resumes(String out, java.util.Map<String, String> idByMadeWith) {
     }
 
-    /** One task's work on its records, one at a time. */
+    /** One task's work on its records, a few at a time. */
     interface Work extends AutoCloseable {
-        ObjectNode apply(JsonLines.Line line);
+
+        /** The output records of these input records, in order (a record may give none: export's unsupervised trace). */
+        List<ObjectNode> apply(List<TraceRecord> records);
+
+        /** How many records {@link #apply} takes at once (evaluate decodes a batch together, as the file run does). */
+        default int chunk() {
+            return 1;
+        }
 
         @Override
         default void close() {
+        }
+
+        /** The work of a stage that maps one record to one. */
+        static Work of(RecordStage<TraceRecord, TraceRecord> stage) {
+            return new Work() {
+                @Override
+                public List<ObjectNode> apply(List<TraceRecord> records) {
+                    return records.stream().map(r -> stage.apply(r).json()).toList();
+                }
+
+                @Override
+                public void close() {
+                    stage.close();
+                }
+            };
         }
     }
 }

@@ -1,8 +1,19 @@
 package dev.segattr.spark;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.IntegratedGradients;
+import dev.segattr.attribution.PointScheme;
 import dev.segattr.select.SelectionPolicy;
+import dev.segattr.sft.ChatFormat;
+import dev.segattr.sft.Evaluator;
+import dev.segattr.sft.TrainConfig;
+import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.ComputeDevice;
+import dev.segattr.stage.Dtype;
+import dev.segattr.stage.SelectStage;
+import dev.segattr.trace.JsonLines;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -11,7 +22,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
@@ -23,9 +33,9 @@ import java.util.concurrent.Callable;
  * Exit codes as the command line's: 0 done, 2 bad input (one line on stderr saying what and where), 1 anything else.
  */
 @Command(name = "segattr-spark", mixinStandardHelpOptions = true,
-        description = "segattr's attribute, logprobs and select over a whole data set, as an Apache Spark job.",
+        description = "segattr's attribute, logprobs, select, evaluate and export over a whole data set, as an Apache Spark job.",
         subcommands = {SegattrSpark.Attribute.class, SegattrSpark.Logprobs.class, SegattrSpark.Select.class,
-                CommandLine.HelpCommand.class})
+                SegattrSpark.Evaluate.class, SegattrSpark.Export.class, CommandLine.HelpCommand.class})
 public final class SegattrSpark implements Runnable {
 
     static {
@@ -52,6 +62,25 @@ public final class SegattrSpark implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SegattrSpark());
+        // The enum options as the command line reads them (its one-line refusals included).
+        cli.registerConverter(AttributeStage.BaselineKind.class, AttributeStage.BaselineKind::parse);
+        cli.registerConverter(PointScheme.class, v -> {
+            try {
+                return PointScheme.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--points: " + e.getMessage());
+            }
+        });
+        cli.registerConverter(ComputeDevice.class, ComputeDevice::parse);
+        cli.registerConverter(Dtype.class, v -> Dtype.parse("--dtype", v));
+        cli.registerConverter(SelectStage.Policy.class, SelectStage.Policy::parse);
+        cli.registerConverter(TrainingData.MaskMode.class, TrainingData.MaskMode::parse);
+        cli.setParameterExceptionHandler((e, args) -> {
+            BadInputException bad = badInput(e);
+            cli.getErr().println(bad != null ? "segattr " + e.getCommandLine().getCommandName() + ": " + bad.getMessage() : e.getMessage());
+            cli.getErr().flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, line, parse) -> {
             BadInputException bad = badInput(e);
             if (bad != null) {
@@ -93,10 +122,14 @@ public final class SegattrSpark implements Runnable {
         @Option(names = "--resume", description = "continue the output folder of a stopped job: records whose ids are in it are skipped")
         boolean resume;
 
+        SparkSession spark(RecordJob job) {
+            return SparkSession.builder().appName("segattr " + job.command()).getOrCreate();
+        }
+
         int run(String in, String out, RecordJob job) {
-            SparkSession spark = SparkSession.builder().appName("segattr " + job.command()).getOrCreate();
-            if (job.model() != null) {
-                requireFolder(spark, job.model().dir());
+            SparkSession spark = spark(job);
+            if (job.modelFolder() != null) {
+                requireFolder(spark, job.modelFolder());
             }
             return new JobRun(in, out, TraceInput.Format.parse(format), partitions, resume).run(spark, job, System.err);
         }
@@ -136,20 +169,20 @@ public final class SegattrSpark implements Runnable {
         int steps = 50;
 
         @Option(names = "--baseline", paramLabel = "pad|zero", description = "path start: the pad token's embedding or zeros (default: ${DEFAULT-VALUE})")
-        String baseline = "pad";
+        AttributeStage.BaselineKind baseline = AttributeStage.BaselineKind.PAD;
 
-        @Option(names = "--points", paramLabel = "SCHEME",
+        @Option(names = "--points", paramLabel = "SCHEME", defaultValue = "reference",
                 description = "reference (linspace, both ends, averaged), trapezoid or gauss-legendre (default: ${DEFAULT-VALUE})")
-        String points = "reference";
+        PointScheme points;
 
         @Option(names = "--batch", paramLabel = "K", description = "path points per forward+backward pass; memory grows with K x tokens (default: ${DEFAULT-VALUE})")
         int batch = 1;
 
         @Option(names = "--device", paramLabel = "cpu|gpu", description = "gpu: the GPU Spark's resource scheduler gave the task (default: ${DEFAULT-VALUE})")
-        String device = "cpu";
+        ComputeDevice device = ComputeDevice.CPU;
 
         @Option(names = "--dtype", paramLabel = "float32|float16", description = "(default: ${DEFAULT-VALUE}); float16 is refused")
-        String dtype = "float32";
+        Dtype dtype = Dtype.FLOAT32;
 
         @Option(names = "--delta-tolerance", paramLabel = "X",
                 description = "status 'large delta' when |delta| > X |F(x) - F(x')| (default: ${DEFAULT-VALUE})")
@@ -160,7 +193,6 @@ public final class SegattrSpark implements Runnable {
 
         @Override
         public Integer call() {
-            checkDevice(device);
             job.run(in, out, new AttributeJob(new ModelSpec(model, tokenizer, device, dtype), steps, baseline, points, batch, deltaTolerance));
             return 0;
         }
@@ -188,7 +220,7 @@ public final class SegattrSpark implements Runnable {
 
         @Override
         public Integer call() {
-            job.run(in, out, new LogprobsJob(new ModelSpec(model, tokenizer, "cpu", "float32")));
+            job.run(in, out, new LogprobsJob(new ModelSpec(model, tokenizer, ComputeDevice.CPU, Dtype.FLOAT32)));
             return 0;
         }
     }
@@ -206,7 +238,7 @@ public final class SegattrSpark implements Runnable {
 
         @Option(names = "--policy", paramLabel = "NAME",
                 description = "reference, strength, random, perplexity, entropy or top-tokens (default: ${DEFAULT-VALUE})")
-        String policy = "reference";
+        SelectStage.Policy policy = SelectStage.Policy.REFERENCE;
 
         @Option(names = "--tau", paramLabel = "T", description = "cumulative strength the top segments must reach (default: ${DEFAULT-VALUE})")
         double tau = SelectionPolicy.DEFAULT_TAU;
@@ -227,13 +259,121 @@ public final class SegattrSpark implements Runnable {
         }
     }
 
-    private static void checkDevice(String device) {
-        if (!device.equals("cpu") && !device.equals("gpu")) {
-            throw new BadInputException("device must be cpu or gpu, got '" + device + "'");
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = {"Accuracy and output length of a model on questions with gold answers: one prediction line per question",
+                    "(what segattr evaluate writes) in a folder of part files; prints the figures as JSON."})
+    static final class Evaluate implements Callable<Integer> {
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder with its tokenizer")
+        String model;
+
+        @Option(names = "--in", required = true, paramLabel = "PATH", description = "questions with answers: JSON Lines file, folder or glob, or Parquet")
+        String in;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (part files of predictions)")
+        String out;
+
+        @Option(names = "--max-new-tokens", paramLabel = "N", description = "length limit of an output (default: ${DEFAULT-VALUE})")
+        int maxNewTokens = 4096;
+
+        @Option(names = "--greedy", description = "greedy decoding, one output per question (the default)")
+        boolean greedy;
+
+        @Option(names = "--samples", paramLabel = "N", description = "outputs per question, sampled (needs --temperature > 0)")
+        Integer samples;
+
+        @Option(names = "--temperature", paramLabel = "T", description = "sampling temperature (default with --samples: 0.6)")
+        Double temperature;
+
+        @Option(names = "--top-p", paramLabel = "P", description = "nucleus sampling (default: ${DEFAULT-VALUE})")
+        double topP = 0.95;
+
+        @Option(names = "--seed", paramLabel = "S", description = "seed of the sampler (default: ${DEFAULT-VALUE})")
+        long seed = 0;
+
+        @Option(names = "--batch", paramLabel = "B", description = "prompts decoded together (default: ${DEFAULT-VALUE})")
+        int batch = 8;
+
+        @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
+        ComputeDevice device = ComputeDevice.CPU;
+
+        @Mixin
+        JobOptions job;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            RecordJob evaluate = new EvaluateJob(new ModelSpec(model, null, device, Dtype.FLOAT32), settings());
+            job.run(in, out, evaluate);
+            var lines = job.spark(evaluate).read().textFile(out).collectAsList();
+            spec.commandLine().getOut().println(JsonLines.MAPPER.writer(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(EvaluationSummary.of(lines)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+
+        /** The command line's reading of the decoding options. */
+        private Evaluator.Settings settings() {
+            boolean sampling = samples != null || (temperature != null && temperature > 0);
+            if (greedy && sampling) {
+                throw new BadInputException("--greedy cannot be combined with --samples or --temperature");
+            }
+            try {
+                if (!sampling) {
+                    return new Evaluator.Settings(maxNewTokens, 1, 0, 1, seed, batch);
+                }
+                double t = temperature == null ? 0.6 : temperature;
+                if (!(t > 0)) {
+                    throw new BadInputException("--temperature must be > 0 when sampling, got " + t);
+                }
+                return new Evaluator.Settings(maxNewTokens, samples == null ? 1 : samples, t, topP, seed, batch);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
         }
     }
 
-    static PrintStream log() {
-        return System.err;
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"The masked training data for other trainers (TRL's SFTTrainer and kin): one JSON line per trace",
+                    "with id, input_ids and labels (-100 where no loss), what segattr export writes, in a folder of part files."})
+    static final class Export implements Callable<Integer> {
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "the folder holding the tokenizer (tokenizer.json, tokenizer_config.json)")
+        String model;
+
+        @Option(names = "--in", required = true, paramLabel = "PATH", description = "selected traces: a file, or the folder select wrote")
+        String in;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (part files)")
+        String out;
+
+        @Option(names = "--mask", paramLabel = "MODE",
+                description = "selective (the record's selected_segments or selected_tokens), full, random, top-tokens (default: ${DEFAULT-VALUE})")
+        TrainingData.MaskMode mask = TrainingData.MaskMode.SELECTIVE;
+
+        @Option(names = "--seed", paramLabel = "S", description = "seed of --mask random (default: ${DEFAULT-VALUE})")
+        long seed = TrainConfig.defaults().seed();
+
+        @Option(names = "--max-length", paramLabel = "T", description = "longer sequences keep their first T tokens (default: ${DEFAULT-VALUE})")
+        int maxLength = TrainConfig.defaults().maxLength();
+
+        @Option(names = "--no-answer-loss", description = "no loss on the answer part after the reasoning either")
+        boolean noAnswerLoss;
+
+        @Option(names = "--answer-template", paramLabel = "A",
+                description = "the text after the reasoning, {answer} for the gold answer (default: \"" + ChatFormat.REFERENCE_ANSWER + "\")")
+        String answerTemplate;
+
+        @Mixin
+        JobOptions job;
+
+        @Override
+        public Integer call() {
+            job.run(in, out, new ExportJob(new ModelSpec(model, null, ComputeDevice.CPU, Dtype.FLOAT32), mask, seed, maxLength,
+                    !noAnswerLoss, answerTemplate));
+            return 0;
+        }
     }
 }

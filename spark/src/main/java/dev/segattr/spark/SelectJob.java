@@ -1,34 +1,36 @@
 package dev.segattr.spark;
 
-import dev.segattr.BadInputException;
-import dev.segattr.cli.SparkBridge;
-import dev.segattr.select.Budget;
-import dev.segattr.select.SelectionPolicy;
+import dev.segattr.stage.LoadedModel;
+import dev.segattr.stage.SelectStage;
 import dev.segattr.trace.JsonLines;
 
-/** {@code select}: the segments to supervise, the records {@code segattr select} writes (no model: cheap per record). */
+/** {@code select}: the segments to supervise, through {@link SelectStage} (no model: cheap per record). */
 final class SelectJob extends RecordJob {
 
-    private final String policy;
+    private final SelectStage.Policy policy;
     private final double tau;
     private final double beta;
     private final long seed;
 
-    SelectJob(String policy, double tau, double beta, long seed) {
+    SelectJob(SelectStage.Policy policy, double tau, double beta, long seed) {
         this.policy = policy;
         this.tau = tau;
         this.beta = beta;
         this.seed = seed;
     }
 
+    private SelectStage.Options options() {
+        return new SelectStage.Options(policy, tau, beta, seed, null);
+    }
+
     @Override
     String command() {
-        return "select";
+        return SelectStage.NAME;
     }
 
     @Override
     void validate() {
-        policy();
+        options().selectionPolicy(); // bad tau or beta: the command line's message
     }
 
     /** Its tokens' count: the attributions it reads. */
@@ -42,26 +44,7 @@ final class SelectJob extends RecordJob {
     }
 
     @Override
-    Work open(ModelCache.Loaded none) {
-        SelectionPolicy chosen = policy();
-        return line -> SparkBridge.select(line, chosen);
-    }
-
-    private SelectionPolicy policy() {
-        try {
-            SelectionPolicy reference = SelectionPolicy.reference(tau, beta);
-            Budget matched = Budget.matching(reference);
-            return switch (policy) {
-                case "reference" -> reference;
-                case "strength" -> SelectionPolicy.strength(tau);
-                case "random" -> SelectionPolicy.random(matched, seed);
-                case "perplexity" -> SelectionPolicy.perplexity(matched);
-                case "entropy" -> SelectionPolicy.entropy(matched);
-                case "top-tokens" -> SelectionPolicy.topTokens(matched);
-                default -> throw new BadInputException("--policy must be reference, strength, random, perplexity, entropy or top-tokens, got '" + policy + "'");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage().replace("tau ", "--tau ").replace("beta ", "--beta "));
-        }
+    Work open(LoadedModel none) {
+        return Work.of(SelectStage.open(options()));
     }
 }

@@ -2,7 +2,7 @@ package dev.segattr.spark;
 
 import ai.djl.Device;
 import dev.segattr.BadInputException;
-import dev.segattr.model.CausalLM;
+import dev.segattr.stage.ComputeDevice;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
@@ -17,14 +17,14 @@ final class TaskDevices {
     private TaskDevices() {
     }
 
-    static Device forThisTask(String kind) {
-        if (!"gpu".equals(kind)) {
-            return CausalLM.device(kind);
+    static Device forThisTask(ComputeDevice kind) {
+        if (kind != ComputeDevice.GPU) {
+            return kind.toDjl();
         }
         TaskContext task = TaskContext.get();
         ResourceInformation gpus = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
         if (gpus == null || gpus.addresses().length == 0) {
-            return CausalLM.device("gpu");
+            return kind.toDjl();
         }
         return fromAddress(gpus.addresses()[0]);
     }

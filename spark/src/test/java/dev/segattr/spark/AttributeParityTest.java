@@ -58,4 +58,43 @@ class AttributeParityTest {
         assertEquals(0, LocalSpark.run("logprobs", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(), "--out", out.toString()));
         assertEquals(LocalSpark.recordsOf(cliOut), LocalSpark.recordsOfFolder(out));
     }
+
+    @Test
+    void exportOfTheSelectionMatchesTheCommandLine() throws Exception {
+        Path ref = LocalSpark.reference();
+        Path selected = tmp.resolve("selected.jsonl");
+        assertEquals(0, dev.segattr.cli.Main.run("select", "--in", ref.resolve("attributed.jsonl").toString(), "--out", selected.toString()));
+        Path cliOut = tmp.resolve("masked.jsonl");
+        assertEquals(0, dev.segattr.cli.Main.run("export", "--model", LocalSpark.MODEL.toString(), "--in", selected.toString(),
+                "--out", cliOut.toString(), "--mask", "random"));
+        Path out = tmp.resolve("masked");
+        assertEquals(0, LocalSpark.run("export", "--model", LocalSpark.MODEL.toString(), "--in", selected.toString(),
+                "--out", out.toString(), "--mask", "random"));
+        assertEquals(LocalSpark.recordsOf(cliOut), LocalSpark.recordsOfFolder(out));
+    }
+
+    @Test
+    void greedyEvaluationMatchesTheCommandLine() throws Exception {
+        Path in = tmp.resolve("questions.jsonl");
+        try (var lines = Files.lines(LocalSpark.ROOT.resolve("data/synth/test.jsonl"))) {
+            Files.write(in, lines.limit(4).toList());
+        }
+        // One prompt a batch on both sides: a batch's padding is the only thing partitioning could change.
+        String[] settings = {"--max-new-tokens", "24", "--batch", "1"};
+        Path cliOut = tmp.resolve("eval.jsonl");
+        assertEquals(0, dev.segattr.cli.Main.run(concat(new String[] {"evaluate", "--model", LocalSpark.MODEL.toString(),
+                "--in", in.toString(), "--out", cliOut.toString()}, settings)));
+        Path out = tmp.resolve("eval");
+        assertEquals(0, LocalSpark.run(concat(new String[] {"evaluate", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(),
+                "--out", out.toString()}, settings)));
+        Map<String, ObjectNode> want = LocalSpark.recordsOf(cliOut);
+        assertEquals(4, want.size());
+        assertEquals(want, LocalSpark.recordsOfFolder(out));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

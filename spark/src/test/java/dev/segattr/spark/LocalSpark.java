@@ -27,15 +27,32 @@ final class LocalSpark {
     /** Small attribution settings: 4 Gauss-Legendre points, 2 per pass (the test is about the job, not the quadrature). */
     static final List<String> ATTRIBUTION = List.of("--steps", "4", "--points", "gauss-legendre", "--batch", "2");
 
+    /** Speculation as eager as it gets: a task 10% slower than the median of the first 10% is copied. */
+    static final Map<String, String> SPECULATION = Map.of("spark.speculation", "true", "spark.speculation.interval", "100ms",
+            "spark.speculation.quantile", "0.1", "spark.speculation.multiplier", "1.1", "spark.speculation.minTaskRuntime", "100ms");
+
     private static SparkSession spark;
     private static Path reference;
+    private static Map<String, String> settings = Map.of();
 
     private LocalSpark() {
     }
 
     static synchronized SparkSession session() {
+        return session(Map.of());
+    }
+
+    /** The session with these settings of the SparkContext (a different set stops the current one and starts anew). */
+    static synchronized SparkSession session(Map<String, String> contextSettings) {
+        if (spark != null && !contextSettings.equals(settings)) {
+            spark.stop();
+            spark = null;
+        }
         if (spark == null) {
-            spark = SparkSession.builder()
+            settings = Map.copyOf(contextSettings);
+            var builder = SparkSession.builder();
+            contextSettings.forEach(builder::config);
+            spark = builder
                     .master("local[2,2]")
                     .appName("segattr-spark tests")
                     .config("spark.ui.enabled", "false")
@@ -83,8 +100,23 @@ final class LocalSpark {
 
     /** Runs segattr-spark on the tests' session. */
     static int run(String... args) {
-        session();
+        if (spark == null) {
+            session();
+        }
         return SegattrSpark.run(args);
+    }
+
+    /** The reference records of these ids (the first n traces' attributions). */
+    static Map<String, ObjectNode> referenceOf(java.util.Collection<String> ids) {
+        Map<String, ObjectNode> all = recordsOf(reference().resolve("attributed.jsonl"));
+        Map<String, ObjectNode> some = new LinkedHashMap<>();
+        ids.forEach(id -> some.put(id, all.get(id)));
+        return some;
+    }
+
+    /** The ids of a traces file, in order. */
+    static List<String> idsOf(Path traces) {
+        return new ArrayList<>(recordsOf(traces).keySet());
     }
 
     /** The first n traces of the embedded default's training set, as a file of their own. */
