@@ -97,4 +97,20 @@ class AttributeParityTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    void parquetInputGivesTheRecordsOfItsJsonLines() throws Exception {
+        Path in = LocalSpark.traces(tmp, 4);
+        Path parquet = tmp.resolve("traces.parquet");
+        // Spark writes the same records as Parquet (its schema orders the fields alphabetically; values are the same).
+        LocalSpark.session().read().json(in.toString()).coalesce(1).write().parquet(parquet.toString());
+        Path fromJson = tmp.resolve("from-json");
+        Path fromParquet = tmp.resolve("from-parquet");
+        assertEquals(0, LocalSpark.run("logprobs", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(), "--out", fromJson.toString()));
+        assertEquals(0, LocalSpark.run("logprobs", "--model", LocalSpark.MODEL.toString(), "--in", parquet.toString(),
+                "--format", "parquet", "--out", fromParquet.toString()));
+        Map<String, ObjectNode> want = LocalSpark.recordsOfFolder(fromJson);
+        assertEquals(4, want.size());
+        assertEquals(want, LocalSpark.recordsOfFolder(fromParquet)); // field order aside: ObjectNode equality is by name
+    }
 }
