@@ -84,6 +84,9 @@ public final class Study {
         long started = System.nanoTime();
         Path model = base.resolve(config.model());
         record.seed("study", config.seed()).input("model", model);
+        for (int i = 0; i < config.seeds().size(); i++) {
+            record.seed("fine-tune " + (i + 1), config.seeds().get(i));
+        }
         Path train = stage("inputs", () -> cut(base.resolve(config.train()), run.resolve("inputs/train.jsonl"), config.trainLimit()));
         Path test = stage("inputs", () -> cut(base.resolve(config.test()), run.resolve("inputs/test.jsonl"), config.testLimit()));
         record.input("train", train).input("test", test);
@@ -102,39 +105,103 @@ public final class Study {
             return command(null, "select", "--in", attributed, "--out", selected, "--policy", s.policy(), "--tau", s.tau(),
                     "--beta", s.beta(), "--seed", config.seed(), "--table", run.resolve("segments.csv"));
         });
+        if (config.methods().contains("strength")) {
+            Path strength = trainingFile("strength");
+            stage("select strength", () -> command(strength, "select", "--in", attributed, "--out", strength, "--policy", "strength",
+                    "--tau", s.tau(), "--seed", config.seed()));
+        }
+        if (config.methods().contains("oracle")) {
+            stage("select oracle", () -> Oracle.write(selected, trainingFile("oracle")));
+        }
 
-        Map<String, Path> models = new LinkedHashMap<>();
-        models.put(BASE, model);
+        // Every (method, seed) fine-tune and its evaluation is one job; `workers` jobs run side by side, one PyTorch
+        // thread each (the tiny model's matrices are too small for intra-op threads to pay; two jobs keep both cores
+        // busy). DJL allows one gradient collector per process, so fine-tunes take turns (GRADIENTS) while the
+        // evaluations run beside them: with 2 workers one job trains while the other evaluates.
+        List<Fit> fits = fits();
         StudyConfig.Training t = config.training();
-        for (String method : config.methods()) {
-            Path out = run.resolve("models").resolve(method);
-            models.put(method, out);
-            stage("train " + method, () -> {
-                List<Object> args = new ArrayList<>(List.of("train", "--model", model, "--in", selected, "--out", out,
-                        "--mask", method, "--epochs", t.epochs(), "--lr", t.lr(), "--batch", t.batch(), "--grad-accum", t.gradAccum(),
-                        "--warmup", t.warmup(), "--weight-decay", t.weightDecay(), "--max-length", t.maxLength(),
-                        "--seed", config.seed(), "--keep-checkpoints", 1));
-                if (Files.isDirectory(out.resolve("checkpoints"))) {
-                    args.add("--resume");
-                }
-                return command(out.resolve("record.json"), args.toArray());
+        StudyConfig.Evaluation e = config.evaluation();
+        List<Runnable> jobs = new ArrayList<>();
+        jobs.add(() -> evaluate(BASE, model, test, e));
+        for (Fit fit : fits) {
+            jobs.add(() -> {
+                Path out = modelDir(fit);
+                stage("train " + fit, () -> trainAlone(() -> {
+                    List<Object> args = new ArrayList<>(List.of("train", "--model", model, "--in", trainingFile(fit.method()), "--out", out,
+                            "--mask", mask(fit.method()), "--epochs", t.epochs(), "--lr", t.lr(), "--batch", t.batch(),
+                            "--grad-accum", t.gradAccum(), "--warmup", t.warmup(), "--weight-decay", t.weightDecay(),
+                            "--max-length", t.maxLength(), "--seed", fit.seed(), "--keep-checkpoints", 1));
+                    if (Files.isDirectory(out.resolve("checkpoints"))) {
+                        args.add("--resume");
+                    }
+                    return command(out.resolve("record.json"), args.toArray());
+                }));
+                evaluate(fit.toString(), out, test, e);
             });
         }
-        StudyConfig.Evaluation e = config.evaluation();
-        for (Map.Entry<String, Path> m : models.entrySet()) {
-            Path out = run.resolve("eval").resolve(m.getKey() + ".jsonl");
-            stage("evaluate " + m.getKey(), () -> command(out.resolveSibling(m.getKey() + ".record.json"), "evaluate",
-                    "--model", m.getValue(), "--in", test, "--out", out, "--max-new-tokens", e.maxNewTokens(), "--greedy",
-                    "--batch", e.batch()));
-        }
+        Workers.run(jobs, config.workers());
 
-        List<Map<String, Object>> summary = stage("report", () -> report(models, selected));
-        record.metric("methods", summary);
+        Report report = stage("report", () -> new Report(config, run, log, record).write(fits, selected, attributed, model));
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));
         record.finish().write(run.resolve("record.json"));
-        log.println(Summary.markdown(summary));
+        log.println(report.markdown());
         log.flush();
         return record;
+    }
+
+    /** One process-wide gradient collector in DJL 0.36 ("only one can be collecting at a time"). */
+    private static final Object GRADIENTS = new Object();
+
+    private static <T> T trainAlone(Stage<T> training) {
+        synchronized (GRADIENTS) {
+            return training.run();
+        }
+    }
+
+    /** One fine-tune: a method and a seed. */
+    record Fit(String method, long seed) {
+        @Override
+        public String toString() {
+            return method + "-seed" + seed;
+        }
+    }
+
+    List<Fit> fits() {
+        List<Fit> fits = new ArrayList<>();
+        for (String method : config.methods()) {
+            for (long seed : config.seeds()) {
+                fits.add(new Fit(method, seed));
+            }
+        }
+        return fits;
+    }
+
+    private Path modelDir(Fit fit) {
+        return run.resolve("models").resolve(fit.method()).resolve("seed" + fit.seed());
+    }
+
+    /** The records a method trains on: the reference selection, or the strength-only or ground-truth one. */
+    private Path trainingFile(String method) {
+        return switch (method) {
+            case "strength" -> run.resolve("selected-strength.jsonl");
+            case "oracle" -> run.resolve("selected-oracle.jsonl");
+            default -> run.resolve("selected.jsonl");
+        };
+    }
+
+    /** {@code segattr train --mask}: strength and oracle supervise their files' selected segments. */
+    private static String mask(String method) {
+        return switch (method) {
+            case "strength", "oracle" -> "selective";
+            default -> method;
+        };
+    }
+
+    private void evaluate(String name, Path model, Path test, StudyConfig.Evaluation e) {
+        Path out = run.resolve("eval").resolve(name + ".jsonl");
+        stage("evaluate " + name, () -> command(out.resolveSibling(name + ".record.json"), "evaluate",
+                "--model", model, "--in", test, "--out", out, "--max-new-tokens", e.maxNewTokens(), "--greedy",
+                "--batch", e.batch()));
     }
 
     // ---- stages
@@ -148,7 +215,9 @@ public final class Study {
         log.println("== " + name);
         log.flush();
         T result = stage.run();
-        record.timings.merge(name, (System.nanoTime() - t0) / 1e9, Double::sum);
+        synchronized (record) {
+            record.timings.merge(name, (System.nanoTime() - t0) / 1e9, Double::sum);
+        }
         return result;
     }
 
@@ -180,113 +249,6 @@ public final class Study {
         return to;
     }
 
-    // ---- the report
-
-    private List<Map<String, Object>> report(Map<String, Path> models, Path selected) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        Map<String, double[]> losses = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> m : models.entrySet()) {
-            String name = m.getKey();
-            JsonNode eval = readJson(run.resolve("eval").resolve(name + ".record.json")).path("metrics");
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("method", name);
-            row.put("accuracy", eval.path("accuracy").asDouble());
-            row.put("mean_output_tokens", eval.path("mean_output_tokens").asDouble());
-            row.put("hit_length_limit", eval.path("hit_length_limit").asInt());
-            row.put("questions", eval.path("questions").asInt());
-            if (!name.equals(BASE)) {
-                JsonNode train = readJson(m.getValue().resolve("record.json")).path("metrics");
-                row.put("supervised_fraction", train.path("supervised_fraction_of_completion").asDouble());
-                row.put("final_loss", train.path("final_loss").asDouble());
-                losses.put(name, doubles(train.path("loss_per_update")));
-            }
-            rows.add(row);
-        }
-        Summary.write(rows, run);
-        Path charts = run.resolve("charts");
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        Map<String, Double> length = new LinkedHashMap<>();
-        rows.forEach(r -> {
-            accuracy.put((String) r.get("method"), (Double) r.get("accuracy"));
-            length.put((String) r.get("method"), (Double) r.get("mean_output_tokens"));
-        });
-        Charts.savePng(Charts.bars("Accuracy on held-out problems (greedy)", "accuracy", accuracy), charts.resolve("accuracy.png"));
-        Charts.savePng(Charts.bars("Mean output length", "tokens", length), charts.resolve("output-length.png"));
-        Charts.savePng(Charts.curves("Fine-tuning loss per update", "loss", losses), charts.resolve("loss.png"));
-
-        SegmentReport segments = SegmentReport.read(selected);
-        Charts.savePng(Charts.strengthConsistency(segments.groups(), config.selection().beta()), charts.resolve("strength-consistency.png"));
-        if (segments.hasRoles()) {
-            Map<String, Object> auroc = segments.auroc();
-            record.metric("auroc", auroc);
-            AtomicFile.writeString(run.resolve("roles.md"), segments.rolesMarkdown());
-            log.println(segments.rolesMarkdown());
-        }
-        record.metric("segments", segments.totals());
-        record.metric("attribution", segments.convergence());
-        log.println(segments.convergenceLine());
-        heatMap(selected, models.get(BASE));
-        return rows;
-    }
-
-    /** The token heat map of the first attributed trace, with its selection. */
-    private void heatMap(Path selected, Path model) {
-        JsonLines.Line first;
-        try (Stream<JsonLines.Line> lines = JsonLines.read(selected)) {
-            first = lines.filter(l -> l.json().path("token_attributions").isArray()).findFirst().orElse(null);
-        }
-        if (first == null) {
-            return;
-        }
-        Trace trace = Trace.fromJson(first);
-        List<Segment> segments = trace.segments();
-        try (Tokenizer tok = Tokenizer.load(model)) {
-            AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, segments);
-            Encoded enc = target.encoded();
-            List<String> tokens = new ArrayList<>();
-            List<Double> values = new ArrayList<>();
-            List<Integer> segmentOf = new ArrayList<>();
-            JsonNode perSegment = first.json().get("token_attributions");
-            for (int s = 0; s < target.segmentCount(); s++) {
-                int[] range = target.segmentTokens(s); // {from, to}: the segment's tokens
-                for (int i = range[0]; i < range[1]; i++) {
-                    tokens.add(target.text().substring(enc.start()[i], enc.end()[i]));
-                    values.add(perSegment.get(s).get(i - range[0]).asDouble());
-                    segmentOf.add(s);
-                }
-            }
-            Set<Integer> chosen = new HashSet<>();
-            first.json().path("selected_segments").forEach(n -> chosen.add(n.asInt()));
-            List<String> labels = new ArrayList<>();
-            JsonNode roles = first.json().path("segment_roles");
-            for (int s = 0; s < target.segmentCount(); s++) {
-                labels.add(String.format(Locale.ROOT, "strength %.3f, consistency %.2f%s",
-                        first.json().path("strength").path(s).asDouble(), first.json().path("consistency").path(s).asDouble(),
-                        roles.isArray() ? ", role " + roles.path(s).asText() : ""));
-            }
-            String html = TokenHeatMap.of(tokens, values.stream().mapToDouble(Double::doubleValue).toArray(),
-                            segmentOf.stream().mapToInt(Integer::intValue).toArray())
-                    .selected(chosen).segmentLabels(labels).title("Trace " + trace.id() + ": token attributions").toHtml();
-            AtomicFile.writeString(run.resolve("charts/heatmap.html"), "<!doctype html><meta charset=\"utf-8\"><body>" + html + "</body>\n");
-        }
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            return JsonLines.MAPPER.readTree(file.toFile());
-        } catch (java.io.IOException e) {
-            throw new BadInputException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] v = new double[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asDouble();
-        }
-        return v;
-    }
-
     /** The configuration with its paths relative to the run folder, so that the record can be run again. */
     private static ObjectNode relativeConfig(StudyConfig config, Path base, Path run) {
         ObjectNode json = JsonLines.MAPPER.valueToTree(config);
@@ -296,6 +258,19 @@ public final class Study {
             json.put(field, from.relativize(p).toString());
         }
         return json;
+    }
+
+    /**
+     * The classifier that gives the census each generated segment's role, from the synthetic generator's phrasings;
+     * empty until this build has one.
+     */
+    static java.util.Optional<Census.SegmentClassifier> classifier() {
+        return java.util.Optional.empty();
+    }
+
+    /** Accuracy against mean output tokens per method, both 95% intervals drawn (as RUN/charts/accuracy-vs-length.png). */
+    public static org.knowm.xchart.XYChart tradeoffChart(List<Summary.MethodRow> rows) {
+        return TradeoffChart.of(rows);
     }
 
     static Set<Role> important() {

@@ -14,6 +14,12 @@ import java.util.List;
  * Everything a study run needs, as one JSON file: which model and data, and the settings of each stage.
  * Paths are relative to the configuration file's folder. A run's record carries this configuration, so a
  * run can be repeated from its record ({@code segattr run --config RUN/record.json}).
+ *
+ * <p>{@code methods}: full, selective (the configured selection), random (random segments at the selection's token
+ * budget), strength (strength only: the smallest top-k reaching tau, no consistency filter), oracle (the records'
+ * ground-truth essential and reflective segments, {@code segment_roles}), top-tokens. Each is fine-tuned once per
+ * entry of {@code seeds} (default: {@code [seed]}); {@code workers} fine-tunes and evaluations run side by side,
+ * one PyTorch thread each (default 1).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record StudyConfig(
@@ -28,7 +34,12 @@ public record StudyConfig(
         List<String> methods,
         Training training,
         Evaluation evaluation,
-        long seed) {
+        long seed,
+        List<Long> seeds,
+        Integer workers) {
+
+    /** The methods a study can compare, besides the starting model. */
+    public static final List<String> METHODS = List.of("full", "selective", "random", "strength", "oracle", "top-tokens");
 
     /** {@code segattr attribute}'s settings. */
     public record Attribution(int steps, String points, int batch, String baseline) {
@@ -55,10 +66,22 @@ public record StudyConfig(
             throw new BadInputException("study configuration: 'attribution', 'selection', 'methods', 'training' and 'evaluation' are required");
         }
         for (String m : methods) {
-            if (!List.of("full", "selective", "random", "top-tokens").contains(m)) {
+            if (!METHODS.contains(m)) {
                 throw new BadInputException("study configuration: field 'methods': unknown method '" + m
-                        + "' (full, selective, random, top-tokens)");
+                        + "' (" + String.join(", ", METHODS) + ")");
             }
+        }
+        if (seeds == null || seeds.isEmpty()) {
+            seeds = List.of(seed); // one fine-tune per method, with the study's seed
+        }
+        if (seeds.stream().distinct().count() != seeds.size()) {
+            throw new BadInputException("study configuration: field 'seeds': each seed once, got " + seeds);
+        }
+        if (workers == null) {
+            workers = 1;
+        }
+        if (workers < 1) {
+            throw new BadInputException("study configuration: field 'workers': at least 1, got " + workers);
         }
         if (trainLimit < 0 || testLimit < 0) {
             throw new BadInputException("study configuration: train_limit and test_limit must be >= 0 (0 = all)");
