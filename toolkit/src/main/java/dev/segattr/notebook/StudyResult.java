@@ -73,13 +73,7 @@ public final class StudyResult implements RichDisplay {
 
     /** The summary table, numbers rounded for reading (summary.csv and the record keep them whole). */
     public RichDisplay summary() {
-        Table t = Summary.table(rows());
-        for (String c : t.columnNames()) {
-            if (t.column(c) instanceof tech.tablesaw.api.DoubleColumn d) {
-                d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c.startsWith("mean_output_tokens") ? 1 : 3));
-            }
-        }
-        return RichDisplay.html(Html.table(t), Summary.markdown(rows()));
+        return RichDisplay.html(Html.table(rounded(Summary.table(rows()), "mean_output_tokens", 3)), Summary.markdown(rows()));
     }
 
     /** Selective fine-tuning against each other method on the same problems: differences with intervals, p-values. */
@@ -89,13 +83,8 @@ public final class StudyResult implements RichDisplay {
 
     /** The paired comparisons as a table. */
     public RichDisplay comparisons() {
-        Table t = Summary.comparisonTable(comparisonRows());
-        for (String c : t.columnNames()) {
-            if (t.column(c) instanceof tech.tablesaw.api.DoubleColumn d) {
-                d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c.startsWith("tokens_difference") ? 1 : 4));
-            }
-        }
-        return RichDisplay.html(Html.table(t), Summary.comparisonsMarkdown(comparisonRows()));
+        return RichDisplay.html(Html.table(rounded(Summary.comparisonTable(comparisonRows()), "tokens_difference", 4)),
+                Summary.comparisonsMarkdown(comparisonRows()));
     }
 
     /** Accuracy against mean output tokens per method, both 95% intervals drawn. */
@@ -242,6 +231,16 @@ public final class StudyResult implements RichDisplay {
             values.put(row.method(), value.applyAsDouble(row));
         }
         return values;
+    }
+
+    /** Numbers rounded for reading: token counts to 1 decimal, the columns named from {@code tokens} on, the others to {@code digits}. */
+    private static Table rounded(Table t, String tokens, int digits) {
+        for (String c : t.columnNames()) {
+            if (t.column(c) instanceof tech.tablesaw.api.DoubleColumn d) {
+                d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c.startsWith(tokens) ? 1 : digits));
+            }
+        }
+        return t;
     }
 
     private String notes() {
