@@ -1,23 +1,18 @@
 package dev.segattr.cli;
 
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
-import dev.segattr.experiment.RunRecord;
-import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
-import dev.segattr.sft.ChatFormat;
 import dev.segattr.sft.Evaluator;
+import dev.segattr.stage.ComputeDevice;
+import dev.segattr.stage.Dtype;
+import dev.segattr.stage.EvaluateStage;
+import dev.segattr.stage.ModelSource;
 import dev.segattr.trace.JsonLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -61,36 +56,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "prompts decoded together (default: ${DEFAULT-VALUE})")
     int batch = 8;
 
-    @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "cpu";
+    @Option(names = "--device", paramLabel = "D", converter = Converters.Device.class, description = "cpu or gpu (default: ${DEFAULT-VALUE})")
+    ComputeDevice device = ComputeDevice.CPU;
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(model)) {
-            throw new BadInputException("--model " + model + ": no such folder");
-        }
-        Evaluator.Settings settings = settings();
-        List<Evaluator.Item> items = Evaluator.readItems(in);
-        RunRecord record = RunRecord.start("evaluate", Map.of("model", model.toString(), "in", in.toString(), "settings", settings));
-        record.seed("sampling", seed).input("questions", in).input("model", model);
-        Evaluator.Result result;
-        PrintWriter err = spec.commandLine().getErr();
-        try (Tokenizer tokenizer = Tokenizer.load(model);
-             CausalLM lm = CausalLM.load(model, CausalLM.device(device), DataType.FLOAT32)) {
-            int[] done = {0};
-            result = new Evaluator(lm, tokenizer, ChatFormat.reference(tokenizer))
-                    .onPrediction(p -> {
-                        err.printf("segattr evaluate: %d/%d %s: %d/%d correct%n", ++done[0], items.size(), p.item().id(),
-                                p.correct(), p.outputs().size());
-                        err.flush();
-                    })
-                    .evaluate(items, settings);
-        }
-        Evaluator.writePredictions(out, result);
-        result.metrics().forEach(record::metric);
-        record.timing("evaluate", Duration.ofNanos((long) (result.seconds() * 1e9)));
-        record.finish().write(recordPath(out));
-        Map<String, Object> summary = new LinkedHashMap<>(result.metrics());
+        ModelSource source = new ModelSource(model, null, device, Dtype.FLOAT32);
+        source.requireFolder();
+        var options = new EvaluateStage.Options(source, settings());
+        EvaluateStage.Outcome outcome = EvaluateStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "evaluate"));
+        Map<String, Object> summary = new LinkedHashMap<>(outcome.result().metrics());
         try {
             spec.commandLine().getOut().println(JsonLines.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -117,11 +92,5 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-    }
-
-    static Path recordPath(Path predictions) {
-        String name = predictions.getFileName().toString();
-        String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
-        return predictions.resolveSibling(stem + ".record.json");
     }
 }

@@ -1,15 +1,11 @@
 package dev.segattr.cli;
 
-import dev.segattr.BadInputException;
-import dev.segattr.model.Tokenizer;
-import dev.segattr.sft.FineTune;
-import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.ExportStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -35,23 +31,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(model)) {
-            throw new BadInputException("--model " + model + ": no such folder");
-        }
-        TrainConfig config;
-        try {
-            config = TrainConfig.defaults().withSeed(mask.seed).withMaxLength(mask.maxLength);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
-        FineTune.Options options = new FineTune.Options(model, in, null, config, TrainingData.MaskMode.parse(mask.mask),
-                !mask.noAnswerLoss, mask.answerTemplate, false, "cpu");
-        TrainingData.Built data;
-        try (Tokenizer tokenizer = Tokenizer.load(model)) {
-            data = FineTune.data(options, tokenizer);
-        }
-        TrainingData.export(out, data.examples());
-        data.skipped().forEach(s -> spec.commandLine().getErr().println("segattr export: skipped " + s));
+        var options = new ExportStage.Options(model, mask.mask, mask.seed, mask.maxLength, !mask.noAnswerLoss, mask.answerTemplate);
+        TrainingData.Built data = ExportStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "export"));
         spec.commandLine().getOut().printf("%d examples, %d tokens, %d supervised (%.1f%% of the reasoning and answer)%n",
                 data.examples().size(), data.tokens(), data.supervisedTokens(), 100 * data.supervisedFractionOfCompletion());
         spec.commandLine().getOut().flush();

@@ -59,6 +59,16 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            // An enum option's converter refused a value: its own one line, as when the command runs.
+            if (e.getCause() instanceof BadInputException bad) {
+                cli.getErr().println("segattr " + e.getCommandLine().getCommandName() + ": " + bad.getMessage());
+                cli.getErr().flush();
+                return BAD_INPUT;
+            }
+            return usage.handleParseException(e, args);
+        });
         cli.setExecutionExceptionHandler((e, line, parse) -> {
             if (e instanceof BadInputException || e instanceof UncheckedIOException) {
                 // The root's writer: a caller (or a test) that redirected it sees the message.

@@ -2,16 +2,17 @@ package dev.segattr.cli;
 
 import dev.segattr.sft.ChatFormat;
 import dev.segattr.sft.TrainConfig;
+import dev.segattr.sft.TrainingData;
 import picocli.CommandLine.Option;
 
 /** How traces become masked training sequences: shared by {@code train} and {@code export}. */
 final class MaskOptions {
 
-    @Option(names = "--mask", paramLabel = "MODE",
+    @Option(names = "--mask", paramLabel = "MODE", converter = Converters.Mask.class, defaultValue = "selective",
             description = "which reasoning tokens carry loss: selective (the record's selected_segments or selected_tokens), "
                     + "full, random (random segments, as many tokens as the selection), top-tokens (largest |IG| tokens, as many) "
                     + "(default: ${DEFAULT-VALUE})")
-    String mask = "selective";
+    TrainingData.MaskMode mask;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the data order and of --mask random (default: ${DEFAULT-VALUE})")
     long seed = TrainConfig.defaults().seed();

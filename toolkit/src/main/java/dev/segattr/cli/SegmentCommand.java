@@ -1,13 +1,6 @@
 package dev.segattr.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segattr.BadInputException;
-import dev.segattr.trace.JsonLines;
-import dev.segattr.trace.Segment;
-import dev.segattr.trace.Segmenter;
-import dev.segattr.trace.Trace;
-import dev.segattr.trace.TraceReader;
+import dev.segattr.stage.SegmentStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,41 +34,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Segmenter segmenter = segmenter();
-        TraceReader reader = skipBad ? TraceReader.open(in).skippingBad() : TraceReader.open(in);
-        try (reader) {
-            JsonLines.write(out, reader.stream().map(trace -> withSegments(trace, segmenter)));
-        }
-        reader.problems().forEach(p -> spec.commandLine().getErr().println("segattr segment: skipped " + p));
+        SegmentStage.run(in, out, new SegmentStage.Options(keywords, pattern, skipBad), new StderrReport(spec.commandLine().getErr(), "segment"));
         return 0;
-    }
-
-    static ObjectNode withSegments(Trace trace, Segmenter segmenter) {
-        List<Segment> segments = segmenter.split(trace.reasoning());
-        ObjectNode record = trace.copyOfRecord();
-        ArrayNode texts = record.putArray("segments");
-        ArrayNode spans = record.putArray("segment_spans");
-        for (Segment s : segments) {
-            texts.add(s.text());
-            spans.addArray().add(s.start()).add(s.end());
-        }
-        return record;
-    }
-
-    private Segmenter segmenter() {
-        if (pattern != null && keywords != null) {
-            throw new BadInputException("--keyword and --pattern cannot be used together");
-        }
-        if (pattern != null) {
-            try {
-                return Segmenter.ofPattern(pattern);
-            } catch (java.util.regex.PatternSyntaxException e) {
-                throw new BadInputException("--pattern: not a regular expression (" + e.getDescription() + ")");
-            }
-        }
-        if (keywords != null) {
-            return Segmenter.ofKeywords(keywords.stream().map(k -> k.replace("\\n", "\n")).toList());
-        }
-        return Segmenter.reference();
     }
 }

@@ -3,13 +3,13 @@ package dev.segattr.cli;
 import dev.segattr.BadInputException;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
-import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.ComputeDevice;
+import dev.segattr.stage.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -75,17 +75,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the latest checkpoint in DIR2 (same settings and data)")
     boolean resume;
 
-    @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "cpu";
+    @Option(names = "--device", paramLabel = "D", converter = Converters.Device.class, description = "cpu or gpu (default: ${DEFAULT-VALUE})")
+    ComputeDevice device = ComputeDevice.CPU;
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(model)) {
-            throw new BadInputException("--model " + model + ": no such folder");
-        }
-        if (Files.isDirectory(out.resolve("checkpoints")) && !resume) {
-            throw new BadInputException("--out " + out + " already holds a training run: use --resume to continue it, or another folder");
-        }
         if (betas.length != 2) {
             throw new BadInputException("--adam-betas: expected two numbers B1,B2");
         }
@@ -96,13 +90,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        FineTune.Options options = new FineTune.Options(model, in, out, config, TrainingData.MaskMode.parse(mask.mask),
-                !mask.noAnswerLoss, mask.answerTemplate, resume, device);
-        PrintWriter err = spec.commandLine().getErr();
-        FineTune.Outcome outcome = FineTune.run(options, line -> {
-            err.println("segattr train: " + line);
-            err.flush();
-        });
+        var options = new TrainStage.Options(model, config, mask.mask, !mask.noAnswerLoss, mask.answerTemplate, resume, device);
+        FineTune.Outcome outcome = TrainStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "train"));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n", outcome.result().steps().size(),
                 outcome.result().epochs().size(), outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss(), out);

@@ -238,6 +238,22 @@ public final class Evaluator {
         JsonLines.write(file, result.predictions().stream().map(Prediction::toJson));
     }
 
+    /** One record's question and answer ({@code question} or {@code problem}; {@code id} defaults to the line number). */
+    public static Item itemOf(JsonLines.Line line) {
+        JsonNode json = line.json();
+        JsonNode id = json.get("id");
+        String itemId = id == null || id.isNull() ? Long.toString(line.number()) : id.asText();
+        JsonNode question = json.has("question") ? json.get("question") : json.get("problem");
+        if (question == null || !question.isTextual() || question.asText().isBlank()) {
+            throw line.error("field 'question' (or 'problem'): expected a non-empty string");
+        }
+        JsonNode answer = json.get("answer");
+        if (answer == null || !(answer.isTextual() || answer.isNumber()) || answer.asText().isBlank()) {
+            throw line.error("field 'answer': expected a non-empty string or a number");
+        }
+        return new Item(itemId, question.asText(), answer.asText());
+    }
+
     /**
      * Reads questions: each record needs {@code question} (or {@code problem}) and {@code answer} (a string or a
      * number); {@code id} defaults to the line number. Reasoning, if present, is ignored.
@@ -247,21 +263,11 @@ public final class Evaluator {
         java.util.Set<String> ids = new java.util.HashSet<>();
         try (Stream<JsonLines.Line> lines = JsonLines.read(file)) {
             lines.forEach(line -> {
-                JsonNode json = line.json();
-                JsonNode id = json.get("id");
-                String itemId = id == null || id.isNull() ? Long.toString(line.number()) : id.asText();
-                JsonNode question = json.has("question") ? json.get("question") : json.get("problem");
-                if (question == null || !question.isTextual() || question.asText().isBlank()) {
-                    throw line.error("field 'question' (or 'problem'): expected a non-empty string");
+                Item item = itemOf(line);
+                if (!ids.add(item.id())) {
+                    throw line.error("field 'id': duplicate id '" + item.id() + "'");
                 }
-                JsonNode answer = json.get("answer");
-                if (answer == null || !(answer.isTextual() || answer.isNumber()) || answer.asText().isBlank()) {
-                    throw line.error("field 'answer': expected a non-empty string or a number");
-                }
-                if (!ids.add(itemId)) {
-                    throw line.error("field 'id': duplicate id '" + itemId + "'");
-                }
-                items.add(new Item(itemId, question.asText(), answer.asText()));
+                items.add(item);
             });
         }
         if (items.isEmpty()) {

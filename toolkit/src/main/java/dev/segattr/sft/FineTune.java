@@ -86,15 +86,36 @@ public final class FineTune {
 
     /** The masked examples a run would train on (also what {@code segattr export} writes). */
     public static TrainingData.Built data(Options o, Tokenizer tokenizer) {
-        ChatFormat format = ChatFormat.reference(tokenizer);
-        if (o.answerTemplate() != null) {
-            format = format.withAnswerTemplate(o.answerTemplate());
-        }
-        return TrainingData.build(o.data(), tokenizer, format,
-                new TrainingData.Settings(o.mask(), o.train().seed(), o.train().maxLength(), o.superviseAnswer()));
+        return TrainingData.build(o.data(), tokenizer, format(tokenizer, o.answerTemplate()), settings(o));
     }
 
+    /** The reference's chat layout, with another answer part A when {@code answerTemplate} is not null. */
+    public static ChatFormat format(Tokenizer tokenizer, String answerTemplate) {
+        ChatFormat format = ChatFormat.reference(tokenizer);
+        return answerTemplate == null ? format : format.withAnswerTemplate(answerTemplate);
+    }
+
+    /** How the options mask a trace. */
+    public static TrainingData.Settings settings(Options o) {
+        return new TrainingData.Settings(o.mask(), o.train().seed(), o.train().maxLength(), o.superviseAnswer());
+    }
+
+    /** The reference's line for one update: "epoch 1 update 12: loss 0.4213, lr 3.00e-05, grad norm 1.23, 5120 tokens/s". */
+    public static String describe(TrainResult.Step s) {
+        return String.format("epoch %d update %d: loss %.4f, lr %.3g, grad norm %.3g, %.0f tokens/s",
+                s.epoch(), s.step(), s.loss(), s.learningRate(), s.gradNorm(), s.tokens() / Math.max(1e-9, s.seconds()));
+    }
+
+    /** {@link #run(Options, Consumer, Consumer)} with each update described as a line of the log. */
     public static Outcome run(Options o, Consumer<String> log) {
+        return run(o, log, s -> log.accept(describe(s)));
+    }
+
+    /**
+     * @param log    the run's lines of information (the data's figures)
+     * @param onStep each optimizer update, as the trainer reports it
+     */
+    public static Outcome run(Options o, Consumer<String> log, Consumer<TrainResult.Step> onStep) {
         long started = System.nanoTime();
         if (!Files.isRegularFile(o.data())) {
             throw new BadInputException(o.data() + ": no such file");
@@ -117,8 +138,7 @@ public final class FineTune {
         Device device = CausalLM.device(o.device());
         try (CausalLM model = CausalLM.load(o.model(), device, DataType.FLOAT32)) {
             result = new Trainer(o.train()).resume(o.resume()).copyingFilesFrom(o.model())
-                    .onStep(s -> log.accept(String.format("epoch %d update %d: loss %.4f, lr %.3g, grad norm %.3g, %.0f tokens/s",
-                            s.epoch(), s.step(), s.loss(), s.learningRate(), s.gradNorm(), s.tokens() / Math.max(1e-9, s.seconds()))))
+                    .onStep(onStep::accept)
                     .train(model, data.examples(), o.out());
             long trained = System.nanoTime();
             model.save(o.out());

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -112,24 +113,44 @@ public final class TrainingData {
             if (!ids.add(trace.id())) {
                 throw line.error("field 'id': duplicate id '" + trace.id() + "'");
             }
-            MaskedExample example;
-            try {
-                example = example(line, trace, tokenizer, format, settings);
-            } catch (IllegalArgumentException e) {
-                throw line.error(e.getMessage());
-            }
-            MaskedExample cut = example.truncate(settings.maxLength());
-            if (cut != example) {
+            Masked masked = mask(line, trace, tokenizer, format, settings);
+            if (masked.truncated()) {
                 truncated++;
             }
-            if (cut.supervisedTokens() == 0) {
-                skipped.add(line.where() + " (id " + trace.id() + "): no supervised token"
-                        + (cut != example ? " within the first " + settings.maxLength() + " tokens" : ""));
-                continue;
-            }
-            examples.add(cut);
+            masked.example().ifPresentOrElse(examples::add, () -> skipped.add(masked.skipped()));
         }
         return new Built(List.copyOf(examples), List.copyOf(skipped), truncated);
+    }
+
+    /**
+     * One record's training example, or none when no token of it carries loss.
+     *
+     * @param example   the masked sequence cut to the max length; empty when no token of it is supervised
+     * @param truncated whether the sequence was cut
+     * @param skipped   when empty, where and why ("selected.jsonl:7 (id t7): no supervised token"); else null
+     */
+    public record Masked(Optional<MaskedExample> example, boolean truncated, String skipped) {
+    }
+
+    /** Masks one record (what {@link #build} does per line, without the duplicate-id check across lines). */
+    public static Masked mask(JsonLines.Line line, Tokenizer tokenizer, SequenceFormat format, Settings settings) {
+        return mask(line, Trace.fromJson(line), tokenizer, format, settings);
+    }
+
+    private static Masked mask(JsonLines.Line line, Trace trace, Tokenizer tokenizer, SequenceFormat format, Settings settings) {
+        MaskedExample example;
+        try {
+            example = example(line, trace, tokenizer, format, settings);
+        } catch (IllegalArgumentException e) {
+            throw line.error(e.getMessage());
+        }
+        MaskedExample cut = example.truncate(settings.maxLength());
+        boolean truncated = cut != example;
+        if (cut.supervisedTokens() == 0) {
+            return new Masked(Optional.empty(), truncated, line.where() + " (id " + trace.id() + "): no supervised token"
+                    + (truncated ? " within the first " + settings.maxLength() + " tokens" : ""));
+        }
+        return new Masked(Optional.of(cut), truncated, null);
     }
 
     /** One record's example, before truncation. */

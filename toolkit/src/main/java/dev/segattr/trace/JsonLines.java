@@ -96,6 +96,13 @@ public final class JsonLines {
                 .onClose(() -> closeQuietly(reader));
     }
 
+    /** How many records a file holds (blank lines not counted). */
+    public static int count(Path file) {
+        try (Stream<Line> lines = read(file)) {
+            return (int) lines.count();
+        }
+    }
+
     /** Parses one line; a line that is not a JSON object is reported with its place. */
     public static ObjectNode parse(Path file, long number, String text) {
         JsonNode node;

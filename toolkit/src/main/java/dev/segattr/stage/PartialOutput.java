@@ -1,4 +1,4 @@
-package dev.segattr.cli;
+package dev.segattr.stage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
@@ -30,8 +30,11 @@ import java.util.function.Function;
  *
  * <p>When there is no partial file but the target exists (a finished run), its records count as done: the
  * contract "records already in G are skipped".
+ *
+ * <p>Moved here from the command line so that every caller of a stage (the command line, a notebook, a study,
+ * a Spark task writing its partition) resumes the same way.
  */
-final class PartialOutput implements AutoCloseable {
+public final class PartialOutput implements AutoCloseable {
 
     private final Path target;
     private final Path partial;
@@ -52,7 +55,7 @@ final class PartialOutput implements AutoCloseable {
     }
 
     /** Opens (and repairs) the partial output of {@code target}; {@code idOf} names a record. */
-    static PartialOutput open(Path target, Function<ObjectNode, String> idOf) {
+    public static PartialOutput open(Path target, Function<ObjectNode, String> idOf) {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         try {
             Path dir = target.toAbsolutePath().getParent();
@@ -109,30 +112,30 @@ final class PartialOutput implements AutoCloseable {
         return n;
     }
 
-    Path partialFile() {
+    public Path partialFile() {
         return partial;
     }
 
-    boolean isDone(String id) {
+    public boolean isDone(String id) {
         return done.contains(id);
     }
 
-    int doneCount() {
+    public int doneCount() {
         return done.size();
     }
 
     /** The records already there, in file order. */
-    List<ObjectNode> keptRecords() {
+    public List<ObjectNode> keptRecords() {
         return kept;
     }
 
     /** Torn or damaged lines cut off when opening. */
-    int droppedLines() {
+    public int droppedLines() {
         return dropped;
     }
 
     /** Appends one record and pushes it to the operating system, so a killed process loses at most the line being written. */
-    void append(String id, ObjectNode record) {
+    public void append(String id, ObjectNode record) {
         if (!done.add(id)) {
             throw new IllegalStateException("record " + id + " is already in " + partial);
         }
@@ -145,7 +148,7 @@ final class PartialOutput implements AutoCloseable {
     }
 
     /** Forces the partial file to disk and renames it over the target. */
-    void commit() {
+    public void commit() {
         try {
             writer.flush();
             channel.force(true);
