@@ -4,7 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.cli.Main;
+import dev.segattr.attribution.PointScheme;
+import dev.segattr.sft.Evaluator;
+import dev.segattr.sft.FineTune;
+import dev.segattr.sft.TrainConfig;
+import dev.segattr.sft.TrainResult;
+import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.EvaluateStage;
+import dev.segattr.stage.ModelSource;
+import dev.segattr.stage.SegmentStage;
+import dev.segattr.stage.SelectStage;
+import dev.segattr.stage.StageListener;
+import dev.segattr.stage.TrainStage;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.Encoded;
@@ -16,7 +28,6 @@ import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
 import dev.segattr.viz.Charts;
 import dev.segattr.viz.TokenHeatMap;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,9 +48,9 @@ import java.util.stream.Stream;
  * fine-tune a copy of that model per method (full, selective, random...), evaluate the starting model and every
  * fine-tuned one on held-out problems, and write tables, charts and one experiment record.
  *
- * <p>Each stage is the {@code segattr} command of the same name, run in this process, so a study does exactly
- * what the commands do; each stage's output is kept, and a run that stops (or is killed) continues where it
- * was when started again with the same folder.
+ * <p>Each stage is the library stage the {@code segattr} command of the same name runs ({@code dev.segattr.stage}),
+ * so a study does exactly what the commands do; each stage's output is kept, and a run that stops (or is killed)
+ * continues where it was when started again with the same folder.
  *
  * <pre>
  * RUN/inputs/{train,test}.jsonl    the data, cut to the configured sizes
@@ -60,6 +71,7 @@ public final class Study {
     private final Path base;
     private final Path run;
     private final PrintWriter log;
+    private final StageListener events;
     private final RunRecord record;
 
     private Study(StudyConfig config, Path base, Path run, PrintWriter log) {
@@ -67,6 +79,7 @@ public final class Study {
         this.base = base;
         this.run = run;
         this.log = log;
+        this.events = new StudyLog(log);
         this.record = RunRecord.start("run", relativeConfig(config, base, run));
     }
 
@@ -94,21 +107,23 @@ public final class Study {
         Path segmented = run.resolve("segmented.jsonl");
         Path attributed = run.resolve("attributed.jsonl");
         Path selected = run.resolve("selected.jsonl");
-        stage("segment", () -> command(segmented, "segment", "--in", train, "--out", segmented));
+        stage("segment", () -> done(segmented, () -> SegmentStage.run(train, segmented, SegmentStage.Options.reference(), events)));
         StudyConfig.Attribution a = config.attribution();
-        stage("attribute", () -> command(attributed, "attribute", "--model", model, "--in", segmented, "--out", attributed,
-                "--steps", a.steps(), "--points", a.points(), "--batch", a.batch(), "--baseline", a.baseline()));
+        AttributeStage.Options attribution = AttributeStage.Options.of(model)
+                .withPoints(PointScheme.parse(a.points()), a.steps()).withBatch(a.batch()).withBaseline(AttributeStage.BaselineKind.parse(a.baseline()));
+        attribution.validate();
+        stage("attribute", () -> done(attributed, () -> AttributeStage.run(segmented, attributed, attribution, events)));
         StudyConfig.Selection s = config.selection();
+        SelectStage.Options selection = new SelectStage.Options(SelectStage.Policy.parse(s.policy()), s.tau(), s.beta(), config.seed(), null);
         stage("select", () -> {
-            command(null, "select", "--in", attributed, "--out", selected, "--policy", s.policy(), "--tau", s.tau(),
-                    "--beta", s.beta(), "--seed", config.seed(), "--table", run.resolve("segments.html"));
-            return command(null, "select", "--in", attributed, "--out", selected, "--policy", s.policy(), "--tau", s.tau(),
-                    "--beta", s.beta(), "--seed", config.seed(), "--table", run.resolve("segments.csv"));
+            SelectStage.run(attributed, selected, selection.withTable(run.resolve("segments.html")), events);
+            SelectStage.run(attributed, selected, selection.withTable(run.resolve("segments.csv")), events);
+            return selected;
         });
         if (config.methods().contains("strength")) {
             Path strength = trainingFile("strength");
-            stage("select strength", () -> command(strength, "select", "--in", attributed, "--out", strength, "--policy", "strength",
-                    "--tau", s.tau(), "--seed", config.seed()));
+            stage("select strength", () -> done(strength, () -> SelectStage.run(attributed, strength,
+                    selection.withPolicy(SelectStage.Policy.STRENGTH), events)));
         }
         if (config.methods().contains("oracle")) {
             stage("select oracle", () -> Oracle.write(selected, trainingFile("oracle")));
@@ -126,16 +141,18 @@ public final class Study {
         for (Fit fit : fits) {
             jobs.add(() -> {
                 Path out = modelDir(fit);
-                stage("train " + fit, () -> trainAlone(() -> {
-                    List<Object> args = new ArrayList<>(List.of("train", "--model", model, "--in", trainingFile(fit.method()), "--out", out,
-                            "--mask", mask(fit.method()), "--epochs", t.epochs(), "--lr", t.lr(), "--batch", t.batch(),
-                            "--grad-accum", t.gradAccum(), "--warmup", t.warmup(), "--weight-decay", t.weightDecay(),
-                            "--max-length", t.maxLength(), "--seed", fit.seed(), "--keep-checkpoints", 1));
-                    if (Files.isDirectory(out.resolve("checkpoints"))) {
-                        args.add("--resume");
-                    }
-                    return command(out.resolve("record.json"), args.toArray());
-                }));
+                stage("train " + fit, () -> trainAlone(() -> done(out.resolve("record.json"), () -> {
+                    TrainConfig trainConfig = TrainConfig.defaults().withEpochs(t.epochs()).withLearningRate(t.lr()).withBatchSize(t.batch())
+                            .withGradAccum(t.gradAccum()).withWarmupRatio(t.warmup()).withWeightDecay(t.weightDecay())
+                            .withMaxLength(t.maxLength()).withSeed(fit.seed()).withKeepCheckpoints(1);
+                    TrainStage.Options options = TrainStage.Options.of(model).withTrain(trainConfig)
+                            .withMask(TrainingData.MaskMode.parse(mask(fit.method())))
+                            .withResume(Files.isDirectory(out.resolve("checkpoints")));
+                    FineTune.Outcome outcome = TrainStage.run(trainingFile(fit.method()), out, options, events);
+                    List<TrainResult.Epoch> epochs = outcome.result().epochs();
+                    log.printf(Locale.ROOT, "trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n",
+                            outcome.result().steps().size(), epochs.size(), epochs.get(epochs.size() - 1).loss(), run.relativize(out));
+                })));
                 evaluate(fit.toString(), out, test, e);
             });
         }
@@ -199,9 +216,13 @@ public final class Study {
 
     private void evaluate(String name, Path model, Path test, StudyConfig.Evaluation e) {
         Path out = run.resolve("eval").resolve(name + ".jsonl");
-        stage("evaluate " + name, () -> command(out.resolveSibling(name + ".record.json"), "evaluate",
-                "--model", model, "--in", test, "--out", out, "--max-new-tokens", e.maxNewTokens(), "--greedy",
-                "--batch", e.batch()));
+        Evaluator.Settings greedy = Evaluator.Settings.greedy(e.maxNewTokens()).withBatchSize(e.batch());
+        stage("evaluate " + name, () -> done(EvaluateStage.recordPath(out), () -> {
+            EvaluateStage.Outcome outcome = EvaluateStage.run(test, out, new EvaluateStage.Options(ModelSource.of(model), greedy), events);
+            Evaluator.Result r = outcome.result();
+            log.printf(Locale.ROOT, "evaluated %s: accuracy %.3f on %d problems, %.1f mean output tokens, %d hit the limit, %.1fs%n",
+                    name, r.accuracy(), r.questions(), r.meanOutputTokens(), r.hitLimit(), r.seconds());
+        }));
     }
 
     // ---- stages
@@ -221,19 +242,13 @@ public final class Study {
         return result;
     }
 
-    /** Runs a segattr command in this process, unless its output {@code done} exists already. */
-    private Path command(Path done, Object... args) {
-        if (done != null && Files.exists(done)) {
+    /** Runs a stage unless its output {@code done} exists already (a run started again continues where it stopped). */
+    private Path done(Path done, Runnable stage) {
+        if (Files.exists(done)) {
             log.println("   (done before: " + run.relativize(done) + ")");
             return done;
         }
-        String[] strings = Stream.of(args).map(o -> o instanceof Double d ? String.valueOf(d) : String.valueOf(o)).toArray(String[]::new);
-        CommandLine cli = Main.commandLine();
-        cli.setErr(log);
-        int code = cli.execute(strings);
-        if (code != 0) {
-            throw new BadInputException("study stopped: segattr " + String.join(" ", strings) + " exited with " + code);
-        }
+        stage.run();
         return done;
     }
 
