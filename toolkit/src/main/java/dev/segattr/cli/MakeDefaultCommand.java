@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "make-default", mixinStandardHelpOptions = true,
-        description = {"Remake the embedded default: the synthetic benchmark (train/test), a tokenizer trained on it,",
-                "and a tiny Qwen3 model trained from scratch on a pretraining split. Seeded: the same files every time",
+        description = {"Remake the embedded default: the synthetic benchmark (verbose fine-tuning traces, held-out test",
+                "problems), a tokenizer trained on it, and the starting model: a tiny Qwen3 trained from scratch on other",
+                "problems written concisely, then evaluated on the held-out problems. Seeded: the same files every time",
                 "on the same machine. Resumable: a rerun continues the model's training from its last epoch."})
 final class MakeDefaultCommand implements Callable<Integer> {
 
@@ -27,6 +28,13 @@ final class MakeDefaultCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "pretraining epochs (default: the standard setting)")
     Integer epochs;
 
+    @Option(names = "--pretrain", paramLabel = "N", description = "concise pretraining traces (default: the standard setting)")
+    Integer pretrain;
+
+    @Option(names = "--evaluate", paramLabel = "N",
+            description = "held-out problems the starting model is evaluated on for the record, 0 for all (default: the standard setting)")
+    Integer evaluate;
+
     @Option(names = "--tiny", description = "a very small version of everything (for tests)")
     boolean tiny;
 
@@ -36,6 +44,12 @@ final class MakeDefaultCommand implements Callable<Integer> {
         EmbeddedDefault.Settings settings = tiny ? EmbeddedDefault.Settings.tiny() : EmbeddedDefault.Settings.standard();
         if (epochs != null) {
             settings = settings.withEpochs(epochs);
+        }
+        if (pretrain != null) {
+            settings = settings.withPretrain(pretrain);
+        }
+        if (evaluate != null) {
+            settings = settings.withEvaluate(evaluate);
         }
         var err = spec.commandLine().getErr();
         EmbeddedDefault.make(settings, out, work, line -> {

@@ -3,6 +3,7 @@ package dev.segattr.cli;
 import dev.segattr.BadInputException;
 import dev.segattr.synth.ProblemKind;
 import dev.segattr.synth.RoleMix;
+import dev.segattr.synth.Style;
 import dev.segattr.synth.Synth;
 import dev.segattr.synth.SynthConfig;
 import dev.segattr.synth.SynthTrace;
@@ -48,7 +49,7 @@ final class SynthCommand implements Callable<Integer> {
     int maxSegments = DEFAULTS.maxSegments();
 
     @Option(names = "--mix", paramLabel = "ROLE=W",
-            description = "weight of an optional role: reflective, redundant, truncated (repeatable; defaults 0.35, 0.35, 0.30)")
+            description = "weight of an optional role: reflective, redundant, truncated (repeatable; defaults 0.2, 0.45, 0.35)")
     Map<String, Double> mix;
 
     @Option(names = "--slip-rate", paramLabel = "P",
@@ -56,15 +57,20 @@ final class SynthCommand implements Callable<Integer> {
     double slipRate = DEFAULTS.slipRate();
 
     @Option(names = "--kinds", split = ",", paramLabel = "KIND",
-            description = "problem kinds, comma-separated: shopping, ages, rates, remainders, savings (default: all)")
+            description = "problem kinds, comma-separated: shopping, ages, rates, sharing, savings (default: all)")
     List<String> kinds;
+
+    @Option(names = "--style", paramLabel = "STYLE",
+            description = "verbose (the fine-tuning traces, with every role) or concise (essential segments only, the "
+                    + "starting model's style) (default: ${DEFAULT-VALUE})")
+    String style = DEFAULTS.style().jsonName();
 
     @Override
     public Integer call() {
         if (testOut != null && testOut.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new BadInputException("--test-out must differ from --out");
         }
-        SynthConfig config = new SynthConfig(n, seed, testFraction, minSegments, maxSegments, roleMix(), slipRate, kindSet());
+        SynthConfig config = new SynthConfig(n, seed, testFraction, minSegments, maxSegments, roleMix(), slipRate, kindSet(), styleOption());
         List<SynthTrace> traces = Synth.generate(config);
         if (testOut == null) {
             Synth.write(traces, out);
@@ -102,5 +108,13 @@ final class SynthCommand implements Callable<Integer> {
             }
         }
         return set;
+    }
+
+    private Style styleOption() {
+        try {
+            return Style.parse(style);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--style: " + e.getMessage());
+        }
     }
 }

@@ -32,7 +32,8 @@ final class Composer {
     private final List<Step> steps;
     /** Results of steps and slips: numbers a redundant or truncated segment must not bring in. */
     private final Set<Integer> carried = new HashSet<>();
-    private final Set<Integer> questionNumbers;
+    /** The numbers the question states, in order (a problem's key may hold drawn numbers it does not state). */
+    private final List<Integer> questionNumbers;
     /** Phrasings already used in this trace, per family: a trace does not say the same thing twice in a row. */
     private final Map<String, Set<Integer>> used = new HashMap<>();
 
@@ -41,7 +42,7 @@ final class Composer {
         this.rng = rng;
         this.steps = problem.steps();
         steps.forEach(s -> carried.add(s.result()));
-        this.questionNumbers = new HashSet<>(problem.numbers());
+        this.questionNumbers = numbersIn(problem.question());
     }
 
     /** The trace in {@code total} segments (at least steps + 1). */
@@ -199,18 +200,24 @@ final class Composer {
 
     // --- redundant ----------------------------------------------------------------------------------------
 
-    /** Repeats the question, its goal or which things were found (without their values). */
+    /** Repeats the question, its goal, which things were found, or the results found so far: nothing new. */
     private String restate(int doneUpTo) {
         List<String> facts = problem.facts();
-        return switch (variant("restate", 6)) {
+        return switch (variant("restate", 7)) {
             case 0 -> "\n\nWait, let me read the problem again. " + facts.get(rng.nextInt(facts.size())) + " " + problem.ask();
             case 1 -> "\n\nGoing back to the question, it asks " + problem.goal() + ".";
             case 2 -> "\n\nHowever, I should keep the goal in mind. I need to find " + problem.goal() + ".";
             case 3 -> "\n\nAnother thing to note. " + facts.get(rng.nextInt(facts.size()));
             case 4 -> "\n\nBut wait, what does the problem ask? It asks " + problem.goal() + ". Okay, that is what I am doing.";
-            default -> {
+            case 5 -> {
                 List<String> found = steps.subList(0, doneUpTo + 1).stream().map(Step::label).toList();
                 yield "\n\nWait, so far I have found " + joinAnd(found) + ".";
+            }
+            default -> {
+                // Earlier results said again: the values are already in the trace (the right ones, after a fix).
+                List<String> found = steps.subList(0, doneUpTo + 1).stream()
+                        .map(s -> s.label() + " is " + s.resultText()).toList();
+                yield "\n\nGoing back to what I have so far, " + joinAnd(found) + ".";
             }
         };
     }
@@ -219,7 +226,7 @@ final class Composer {
 
     /** Starts another way from two of the question's numbers and stops mid-sentence; nothing later uses it. */
     private String explore() {
-        List<Integer> numbers = problem.numbers();
+        List<Integer> numbers = questionNumbers;
         int phrasing = variant("explore", 4);
         String full = null;
         for (int attempt = 0; attempt < 10 && full == null && numbers.size() >= 2; attempt++) {
@@ -282,6 +289,15 @@ final class Composer {
         } while (seen.contains(v));
         seen.add(v);
         return v;
+    }
+
+    private static List<Integer> numbersIn(String text) {
+        List<Integer> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+").matcher(text);
+        while (m.find()) {
+            out.add(Integer.parseInt(m.group()));
+        }
+        return out;
     }
 
     // --- words --------------------------------------------------------------------------------------------

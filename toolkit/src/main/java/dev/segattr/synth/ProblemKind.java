@@ -10,8 +10,8 @@ public enum ProblemKind {
     AGES,
     /** So much per hour for some hours: machines, trips, a baker's bags. */
     RATES,
-    /** Sharing into equal groups and what is left over. */
-    REMAINDERS,
+    /** Sharing equally among friends (divisions that come out even). */
+    SHARING,
     /** Money saved each week, spent, left. */
     SAVINGS;
 
@@ -25,6 +25,6 @@ public enum ProblemKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown problem kind '" + name + "' (expected one of shopping, ages, rates, remainders, savings)");
+        throw new IllegalArgumentException("unknown problem kind '" + name + "' (expected one of shopping, ages, rates, sharing, savings)");
     }
 }

@@ -11,7 +11,7 @@ import java.util.Random;
  */
 public record RoleMix(double reflective, double redundant, double truncated) {
 
-    public static final RoleMix DEFAULT = new RoleMix(0.35, 0.35, 0.30);
+    public static final RoleMix DEFAULT = new RoleMix(0.20, 0.45, 0.35);
 
     public RoleMix {
         check("reflective", reflective);

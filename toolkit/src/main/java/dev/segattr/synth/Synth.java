@@ -62,7 +62,7 @@ public final class Synth {
             Random rng = new Random(config.seed() * 0x9E3779B97F4A7C15L + 31L * i + 7);
             int essentials = p.steps().size() + 1;
             int lo = Math.max(config.minSegments(), essentials);
-            int total = lo + rng.nextInt(config.maxSegments() - lo + 1);
+            int total = config.style() == Style.CONCISE ? essentials : lo + rng.nextInt(config.maxSegments() - lo + 1);
             List<Composer.Piece> pieces = new Composer(p, rng).compose(total, config.mix(), config.slipRate());
             String id = String.format("synth-%0" + width + "d", i);
             traces.add(new SynthTrace(id, test.contains(i) ? SynthTrace.TEST : SynthTrace.TRAIN, p,

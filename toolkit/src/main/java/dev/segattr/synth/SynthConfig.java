@@ -18,13 +18,14 @@ import java.util.Set;
  * @param mix          weights of the optional roles
  * @param slipRate     the chance that a reflective segment right after a step fixes a slip in that step
  * @param kinds        the problem families to draw from, uniformly
+ * @param style        verbose (the segment limits apply) or concise (the essential segments only)
  */
 public record SynthConfig(int n, long seed, double testFraction, int minSegments, int maxSegments,
-                          RoleMix mix, double slipRate, Set<ProblemKind> kinds) {
+                          RoleMix mix, double slipRate, Set<ProblemKind> kinds, Style style) {
 
-    /** 500 problems (400 train, 100 test), 6 to 12 segments, every kind. */
+    /** 500 problems (400 train, 100 test), verbose traces of 10 to 14 segments, every kind. */
     public static SynthConfig defaults() {
-        return new SynthConfig(500, 0, 0.2, 6, 12, RoleMix.DEFAULT, 0.3, EnumSet.allOf(ProblemKind.class));
+        return new SynthConfig(500, 0, 0.2, 10, 14, RoleMix.DEFAULT, 0.3, EnumSet.allOf(ProblemKind.class), Style.VERBOSE);
     }
 
     public SynthConfig {
@@ -54,35 +55,42 @@ public record SynthConfig(int n, long seed, double testFraction, int minSegments
         if (kinds == null || kinds.isEmpty()) {
             throw new BadInputException("at least one problem kind is needed");
         }
+        if (style == null) {
+            throw new BadInputException("style is missing (concise or verbose)");
+        }
         kinds = Collections.unmodifiableSet(EnumSet.copyOf(kinds)); // enum order: iteration is deterministic
     }
 
     public SynthConfig withN(int n) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withSeed(long seed) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withTestFraction(double testFraction) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withSegments(int minSegments, int maxSegments) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withMix(RoleMix mix) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withSlipRate(double slipRate) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     public SynthConfig withKinds(Set<ProblemKind> kinds) {
-        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds);
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
+    }
+
+    public SynthConfig withStyle(Style style) {
+        return new SynthConfig(n, seed, testFraction, minSegments, maxSegments, mix, slipRate, kinds, style);
     }
 
     /** How many problems go to the test split. */
@@ -90,8 +98,9 @@ public record SynthConfig(int n, long seed, double testFraction, int minSegments
         return (int) Math.round(n * testFraction);
     }
 
-    /** The templates this configuration draws from, in a fixed order, per kind. */
+    /** The templates this configuration draws from, in a fixed order, per kind (a concise trace fits any). */
     List<Templates.Template> templates(ProblemKind kind) {
-        return Templates.ALL.stream().filter(t -> t.kind() == kind && t.steps() + 1 <= maxSegments).toList();
+        return Templates.ALL.stream()
+                .filter(t -> t.kind() == kind && (style == Style.CONCISE || t.steps() + 1 <= maxSegments)).toList();
     }
 }

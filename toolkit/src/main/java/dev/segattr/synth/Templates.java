@@ -6,11 +6,15 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * The problem templates: each draws its numbers, writes the question and its steps. Numbers stay small
- * (one or two digits, answers below a few hundred) and the words come from a small closed vocabulary, so that
- * a tiny model with a small tokenizer can learn the traces.
+ * The problem templates: each draws its numbers, writes the question and its steps (2 to 4). Numbers stay
+ * where a model of about a million parameters can compute with them, digit by digit: products of two one-digit
+ * numbers, sums and differences of two-digit numbers, divisions that come out even, every result from 1 to 99.
+ * The words come from a small closed vocabulary, so a small tokenizer has a token for each.
  */
 final class Templates {
+
+    /** The largest result of any step. */
+    static final int MAX_RESULT = 99;
 
     /** A template: its family, its number of steps, and how to draw one problem (null: draw again). */
     record Template(String id, ProblemKind kind, int steps, Function<Draw, Problem> make) {
@@ -22,8 +26,8 @@ final class Templates {
             if (p.steps().size() != steps) {
                 throw new IllegalStateException(id + " made " + p.steps().size() + " steps, not " + steps);
             }
-            // Every result a whole number between 0 and 999: small answers a tiny model can write.
-            boolean ok = p.steps().stream().allMatch(s -> s.result() >= 0 && s.result() <= 999);
+            // Every result a whole number from 1 to 99: two digits at most, which a tiny model can compute.
+            boolean ok = p.steps().stream().allMatch(s -> s.result() >= 1 && s.result() <= MAX_RESULT);
             return ok ? p : null;
         }
     }
@@ -54,6 +58,12 @@ final class Templates {
 
         int num(int lo, int hi) {
             int v = lo + rng.nextInt(hi - lo + 1);
+            numbers.add(v);
+            return v;
+        }
+
+        /** A number the question states that follows from the drawn ones (it identifies the problem too). */
+        int derived(int v) {
             numbers.add(v);
             return v;
         }
@@ -92,8 +102,8 @@ final class Templates {
     static final List<Template> ALL = List.of(
             new Template("shopping-one-change", ProblemKind.SHOPPING, 2, Templates::shoppingOneChange),
             new Template("shopping-two-total", ProblemKind.SHOPPING, 3, Templates::shoppingTwoTotal),
+            new Template("shopping-coupon", ProblemKind.SHOPPING, 3, Templates::shoppingCoupon),
             new Template("shopping-two-change", ProblemKind.SHOPPING, 4, Templates::shoppingTwoChange),
-            new Template("shopping-coupon", ProblemKind.SHOPPING, 5, Templates::shoppingCoupon),
             new Template("ages-times", ProblemKind.AGES, 2, Templates::agesTimes),
             new Template("ages-future", ProblemKind.AGES, 3, Templates::agesFuture),
             new Template("ages-born", ProblemKind.AGES, 3, Templates::agesBorn),
@@ -101,9 +111,9 @@ final class Templates {
             new Template("rates-machine", ProblemKind.RATES, 2, Templates::ratesMachine),
             new Template("rates-trip", ProblemKind.RATES, 3, Templates::ratesTrip),
             new Template("rates-baker", ProblemKind.RATES, 3, Templates::ratesBaker),
-            new Template("remainders-bags", ProblemKind.REMAINDERS, 3, Templates::remaindersBags),
-            new Template("remainders-share", ProblemKind.REMAINDERS, 4, Templates::remaindersShare),
-            new Template("remainders-chairs", ProblemKind.REMAINDERS, 5, Templates::remaindersChairs),
+            new Template("sharing-boxes", ProblemKind.SHARING, 2, Templates::sharingBoxes),
+            new Template("sharing-keep", ProblemKind.SHARING, 3, Templates::sharingKeep),
+            new Template("sharing-two-boxes", ProblemKind.SHARING, 4, Templates::sharingTwoBoxes),
             new Template("savings-weeks", ProblemKind.SAVINGS, 2, Templates::savingsWeeks),
             new Template("savings-spend", ProblemKind.SAVINGS, 3, Templates::savingsSpend),
             new Template("savings-buy", ProblemKind.SAVINGS, 4, Templates::savingsBuy));
@@ -144,6 +154,26 @@ final class Templates {
                 "How much does " + p.name() + " pay in all?", "how much " + p.name() + " pays in all");
     }
 
+    static Problem shoppingCoupon(Draw d) {
+        Person p = d.pick(PEOPLE);
+        String it = d.pick(ITEMS);
+        int a = d.num(2, 9), price = d.num(2, 9), off = d.num(2, 9), bill = d.oneOf(50, 100);
+        int cost = d.step("the cost of the " + it, a, Op.MUL, price, "dollars");
+        if (cost <= off) {
+            return null;
+        }
+        int pay = d.step("the price after the coupon", cost, Op.SUB, off, "dollars");
+        if (bill <= pay) {
+            return null;
+        }
+        d.step("the change", bill, Op.SUB, pay, "dollars");
+        return d.done(ProblemKind.SHOPPING, "shopping-coupon",
+                List.of(p.name() + " buys " + a + " " + it + " at " + price + " dollars each.",
+                        p.He() + " has a coupon for " + off + " dollars off.",
+                        p.He() + " pays with " + bill + " dollars."),
+                "How much change does " + p.name() + " get?", "how much change " + p.name() + " gets");
+    }
+
     static Problem shoppingTwoChange(Draw d) {
         Person p = d.pick(PEOPLE);
         List<String> it = d.pickTwo(ITEMS);
@@ -160,35 +190,12 @@ final class Templates {
                 "How much change does " + p.name() + " get?", "how much change " + p.name() + " gets");
     }
 
-    static Problem shoppingCoupon(Draw d) {
-        Person p = d.pick(PEOPLE);
-        List<String> it = d.pickTwo(ITEMS);
-        int a = d.num(2, 9), price = d.num(2, 9), b = d.num(2, 9), price2 = d.num(2, 9);
-        int off = d.num(2, 9), bill = d.oneOf(50, 100);
-        int c1 = d.step("the cost of the " + it.get(0), a, Op.MUL, price, "dollars");
-        int c2 = d.step("the cost of the " + it.get(1), b, Op.MUL, price2, "dollars");
-        int total = d.step("the total", c1, Op.ADD, c2, "dollars");
-        if (total <= off) {
-            return null;
-        }
-        int pay = d.step("the price after the coupon", total, Op.SUB, off, "dollars");
-        if (bill <= pay) {
-            return null;
-        }
-        d.step("the change", bill, Op.SUB, pay, "dollars");
-        return d.done(ProblemKind.SHOPPING, "shopping-coupon",
-                List.of(twoItems(p, it, a, price, b, price2),
-                        p.He() + " has a coupon for " + off + " dollars off the total.",
-                        p.He() + " pays with " + bill + " dollars."),
-                "How much change does " + p.name() + " get?", "how much change " + p.name() + " gets");
-    }
-
     // --- ages -----------------------------------------------------------------------------------------
 
     static Problem agesTimes(Draw d) {
         Person p = d.pick(PEOPLE);
         String rel = d.pick(PARENTS);
-        int x = d.num(3, 12), k = d.num(2, 5), y = d.num(2, 9);
+        int x = d.num(2, 9), k = d.num(3, 9), y = d.num(2, 19);
         int now = d.step("the " + rel + "'s age now", x, Op.MUL, k, "years");
         d.step("the " + rel + "'s age in " + y + " years", now, Op.ADD, y, "years");
         return d.done(ProblemKind.AGES, "ages-times",
@@ -196,17 +203,17 @@ final class Templates {
                 "How old will the " + rel + " be in " + y + " years?", "how old the " + rel + " will be in " + y + " years");
     }
 
-    /** Facts shared by the three-person age problems; draws x, d, k and makes the first two steps. */
+    /** Facts shared by the three-person age problems: the first two steps (sibling, parent) by addition. */
     private static List<String> family(Draw d, Person p, String sib, String parent, int[] ages) {
-        int x = d.num(3, 12), older = d.num(2, 9), k = d.num(2, 4);
+        int x = d.num(2, 12), older = d.num(2, 9), gap = d.num(18, 35);
         int s = d.step("the " + sib + "'s age", x, Op.ADD, older, "years");
-        int m = d.step("the " + parent + "'s age", s, Op.MUL, k, "years");
+        int m = d.step("the " + parent + "'s age", s, Op.ADD, gap, "years");
         ages[0] = x;
         ages[1] = s;
         ages[2] = m;
         return List.of(p.name() + " is " + x + " years old.",
                 p.name() + "'s " + sib + " is " + older + " years older than " + p.name() + ".",
-                "Their " + parent + " is " + k + " times as old as the " + sib + ".");
+                "Their " + parent + " is " + gap + " years older than the " + sib + ".");
     }
 
     static Problem agesFuture(Draw d) {
@@ -214,7 +221,7 @@ final class Templates {
         String sib = d.pick(SIBLINGS), parent = d.pick(PARENTS);
         int[] ages = new int[3];
         List<String> facts = family(d, p, sib, parent, ages);
-        int y = d.num(2, 9);
+        int y = d.num(2, 19);
         d.step("the " + parent + "'s age in " + y + " years", ages[2], Op.ADD, y, "years");
         return d.done(ProblemKind.AGES, "ages-future", facts,
                 "How old will the " + parent + " be in " + y + " years?", "how old the " + parent + " will be in " + y + " years");
@@ -223,10 +230,17 @@ final class Templates {
     static Problem agesBorn(Draw d) {
         Person p = d.pick(PEOPLE);
         String sib = d.pick(SIBLINGS), parent = d.pick(PARENTS);
-        int[] ages = new int[3];
-        List<String> facts = family(d, p, sib, parent, ages);
-        d.step("the " + parent + "'s age when the " + sib + " was born", ages[2], Op.SUB, ages[1], "years");
-        return d.done(ProblemKind.AGES, "ages-born", facts,
+        int x = d.num(2, 9), older = d.num(2, 9), k = d.num(3, 9);
+        int s = d.step("the " + sib + "'s age", x, Op.ADD, older, "years");
+        int m = d.step("the " + parent + "'s age", x, Op.MUL, k, "years");
+        if (m <= s) {
+            return null;
+        }
+        d.step("the " + parent + "'s age when the " + sib + " was born", m, Op.SUB, s, "years");
+        return d.done(ProblemKind.AGES, "ages-born",
+                List.of(p.name() + " is " + x + " years old.",
+                        p.name() + "'s " + sib + " is " + older + " years older than " + p.name() + ".",
+                        "Their " + parent + " is " + k + " times as old as " + p.name() + "."),
                 "How old was the " + parent + " when the " + sib + " was born?",
                 "how old the " + parent + " was when the " + sib + " was born");
     }
@@ -246,8 +260,11 @@ final class Templates {
 
     static Problem ratesMachine(Draw d) {
         String it = d.pick(ITEMS);
-        int r = d.num(3, 12), h1 = d.num(2, 6), h2 = d.num(2, 6);
+        int r = d.num(2, 9), h1 = d.num(1, 8), h2 = d.num(1, 8);
         int h = d.step("the hours of work", h1, Op.ADD, h2, "hours");
+        if (h > 9) {
+            return null;
+        }
         d.step("the number of " + it, r, Op.MUL, h, it);
         return d.done(ProblemKind.RATES, "rates-machine",
                 List.of("A machine makes " + r + " " + it + " each hour.",
@@ -257,7 +274,7 @@ final class Templates {
 
     static Problem ratesTrip(Draw d) {
         String v = d.pick(VEHICLES);
-        int r1 = d.num(5, 15), h1 = d.num(2, 5), r2 = d.num(5, 15), h2 = d.num(2, 5);
+        int r1 = d.num(2, 9), h1 = d.num(2, 9), r2 = d.num(2, 9), h2 = d.num(2, 9);
         int first = d.step("the first part of the trip", r1, Op.MUL, h1, "miles");
         int second = d.step("the second part of the trip", r2, Op.MUL, h2, "miles");
         d.step("the whole trip", first, Op.ADD, second, "miles");
@@ -268,67 +285,78 @@ final class Templates {
     }
 
     static Problem ratesBaker(Draw d) {
-        int r = d.num(5, 15), h = d.num(2, 6), sold = d.num(3, 20), g = d.num(3, 8);
-        int made = d.step("the number of buns made", r, Op.MUL, h, "buns");
-        if (made - sold < g) {
+        int r = d.num(2, 9), h = d.num(2, 9), g = d.num(2, 9), bags = d.num(2, 9);
+        // The rest fills whole bags: the question states a sale that leaves a multiple of the bag size.
+        int made = r * h, rest = g * bags;
+        if (made <= rest) {
             return null;
         }
-        int left = d.step("the number of buns left", made, Op.SUB, sold, "buns");
-        d.step("the number of full bags", left, Op.DIV, g, "");
+        int sold = d.derived(made - rest);
+        d.step("the number of buns made", r, Op.MUL, h, "buns");
+        d.step("the number of buns left", made, Op.SUB, sold, "buns");
+        d.step("the number of bags", rest, Op.DIV, g, "bags");
         return d.done(ProblemKind.RATES, "rates-baker",
                 List.of("A baker makes " + r + " buns each hour for " + h + " hours.",
                         "She sells " + sold + " buns.", "She puts the rest in bags of " + g + "."),
-                "How many full bags does she fill?", "how many full bags the baker fills");
+                "How many bags does she fill?", "how many bags the baker fills");
     }
 
-    // --- remainders -----------------------------------------------------------------------------------
+    // --- sharing --------------------------------------------------------------------------------------
 
-    static Problem remaindersBags(Draw d) {
-        String it = d.pick(ITEMS);
-        int n = d.num(20, 99), g = d.num(3, 9);
-        int q = d.step("the number of full bags", n, Op.DIV, g, "");
-        int in = d.step("the number of " + it + " in full bags", g, Op.MUL, q, it);
-        d.step("the number of " + it + " left over", n, Op.SUB, in, it);
-        return d.done(ProblemKind.REMAINDERS, "remainders-bags",
-                List.of("There are " + n + " " + it + ".", "They are put in bags of " + g + "."),
-                "How many " + it + " are left over?", "how many " + it + " are left over");
-    }
-
-    static Problem remaindersShare(Draw d) {
+    static Problem sharingBoxes(Draw d) {
         Person p = d.pick(PEOPLE);
         String it = d.pick(ITEMS);
-        int a = d.num(2, 9), b = d.num(3, 12), k = d.num(3, 9);
+        int a = d.num(2, 9), b = d.num(2, 9), k = d.num(2, 9);
         int all = d.step("the number of " + it, a, Op.MUL, b, it);
-        if (all < k) {
+        if (all % k != 0) {
             return null;
         }
-        int each = d.step("the number of " + it + " each friend gets", all, Op.DIV, k, it);
-        int given = d.step("the number of " + it + " given out", k, Op.MUL, each, it);
-        d.step("the number of " + it + " left over", all, Op.SUB, given, it);
-        return d.done(ProblemKind.REMAINDERS, "remainders-share",
+        d.step("the number of " + it + " each friend gets", all, Op.DIV, k, it);
+        return d.done(ProblemKind.SHARING, "sharing-boxes",
                 List.of(p.name() + " has " + a + " boxes with " + b + " " + it + " in each box.",
                         p.He() + " shares them equally among " + k + " friends."),
-                "How many " + it + " are left over?", "how many " + it + " are left over");
+                "How many " + it + " does each friend get?", "how many " + it + " each friend gets");
     }
 
-    static Problem remaindersChairs(Draw d) {
-        int a = d.num(3, 9), b = d.num(4, 12), more = d.num(2, 9), g = d.num(3, 9);
-        int rows = d.step("the number of chairs in rows", a, Op.MUL, b, "chairs");
-        int all = d.step("the number of chairs in all", rows, Op.ADD, more, "chairs");
-        int q = d.step("the number of full groups", all, Op.DIV, g, "");
-        int in = d.step("the number of chairs in full groups", g, Op.MUL, q, "chairs");
-        d.step("the number of chairs not in a full group", all, Op.SUB, in, "chairs");
-        return d.done(ProblemKind.REMAINDERS, "remainders-chairs",
-                List.of("A hall has " + a + " rows of " + b + " chairs.", "Then " + more + " more chairs are brought in.",
-                        "The chairs are put in groups of " + g + "."),
-                "How many chairs are not in a full group?", "how many chairs are not in a full group");
+    static Problem sharingKeep(Draw d) {
+        Person p = d.pick(PEOPLE);
+        String it = d.pick(ITEMS);
+        int a = d.num(2, 9), b = d.num(2, 9), keep = d.num(1, 9), k = d.num(2, 9);
+        int all = d.step("the number of " + it, a, Op.MUL, b, it);
+        if (all <= keep || (all - keep) % k != 0) {
+            return null;
+        }
+        int rest = d.step("the number of " + it + " to share", all, Op.SUB, keep, it);
+        d.step("the number of " + it + " each friend gets", rest, Op.DIV, k, it);
+        return d.done(ProblemKind.SHARING, "sharing-keep",
+                List.of(p.name() + " has " + a + " boxes with " + b + " " + it + " in each box.",
+                        p.He() + " keeps " + keep + " " + it + " and shares the rest equally among " + k + " friends."),
+                "How many " + it + " does each friend get?", "how many " + it + " each friend gets");
+    }
+
+    static Problem sharingTwoBoxes(Draw d) {
+        Person p = d.pick(PEOPLE);
+        String it = d.pick(ITEMS);
+        int a = d.num(2, 9), b = d.num(2, 9), c = d.num(2, 9), e = d.num(2, 9), k = d.num(2, 9);
+        int first = d.step("the number of " + it + " in the big boxes", a, Op.MUL, b, it);
+        int second = d.step("the number of " + it + " in the small boxes", c, Op.MUL, e, it);
+        int all = d.step("the number of " + it, first, Op.ADD, second, it);
+        if (all > MAX_RESULT || all % k != 0) {
+            return null;
+        }
+        d.step("the number of " + it + " each friend gets", all, Op.DIV, k, it);
+        return d.done(ProblemKind.SHARING, "sharing-two-boxes",
+                List.of(p.name() + " has " + a + " big boxes with " + b + " " + it + " in each box and "
+                                + c + " small boxes with " + e + " " + it + " in each box.",
+                        p.He() + " shares them equally among " + k + " friends."),
+                "How many " + it + " does each friend get?", "how many " + it + " each friend gets");
     }
 
     // --- savings --------------------------------------------------------------------------------------
 
     static Problem savingsWeeks(Draw d) {
         Person p = d.pick(PEOPLE);
-        int m = d.num(5, 30), s = d.num(2, 9), w = d.num(2, 9);
+        int m = d.num(2, 30), s = d.num(2, 9), w = d.num(2, 9);
         int saved = d.step("the money saved", s, Op.MUL, w, "dollars");
         d.step("the money " + p.name() + " has then", m, Op.ADD, saved, "dollars");
         return d.done(ProblemKind.SAVINGS, "savings-weeks",
@@ -338,7 +366,7 @@ final class Templates {
 
     static Problem savingsSpend(Draw d) {
         Person p = d.pick(PEOPLE);
-        int m = d.num(5, 30), s = d.num(2, 9), w = d.num(2, 9), spent = d.num(3, 20);
+        int m = d.num(2, 30), s = d.num(2, 9), w = d.num(2, 9), spent = d.num(2, 30);
         int saved = d.step("the money saved", s, Op.MUL, w, "dollars");
         int before = d.step("the money before spending", m, Op.ADD, saved, "dollars");
         if (before <= spent) {
@@ -354,7 +382,7 @@ final class Templates {
     static Problem savingsBuy(Draw d) {
         Person p = d.pick(PEOPLE);
         String it = d.pick(ITEMS);
-        int m = d.num(5, 30), s = d.num(2, 9), w = d.num(2, 9), a = d.num(2, 5), price = d.num(2, 9);
+        int m = d.num(2, 30), s = d.num(2, 9), w = d.num(2, 9), a = d.num(2, 9), price = d.num(2, 9);
         int saved = d.step("the money saved", s, Op.MUL, w, "dollars");
         int before = d.step("the money before shopping", m, Op.ADD, saved, "dollars");
         int cost = d.step("the cost of the " + it, a, Op.MUL, price, "dollars");
