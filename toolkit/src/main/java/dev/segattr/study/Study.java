@@ -23,6 +23,7 @@ import dev.segattr.model.Encoded;
 import dev.segattr.model.Tokenizer;
 import dev.segattr.synth.Auroc;
 import dev.segattr.synth.Role;
+import dev.segattr.synth.RoleClassifier;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
@@ -275,12 +276,9 @@ public final class Study {
         return json;
     }
 
-    /**
-     * The classifier that gives the census each generated segment's role, from the synthetic generator's phrasings;
-     * empty until this build has one.
-     */
+    /** The classifier that gives the census each generated segment's role, from the synthetic generator's phrasings. */
     static java.util.Optional<Census.SegmentClassifier> classifier() {
-        return java.util.Optional.empty();
+        return java.util.Optional.of(segment -> RoleClassifier.classify(segment).role());
     }
 
     /** Accuracy against mean output tokens per method, both 95% intervals drawn (as RUN/charts/accuracy-vs-length.png). */

@@ -1,12 +1,16 @@
 package dev.segattr.study;
 
 import dev.segattr.synth.Role;
+import dev.segattr.synth.Synth;
+import dev.segattr.synth.SynthConfig;
+import dev.segattr.synth.SynthTrace;
 import dev.segattr.trace.JsonLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -65,6 +69,24 @@ class CensusTest {
         assertEquals(row.segmentsPerOutput(), row.perOutput().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
         String md = Census.markdown(List.of(row));
         assertTrue(md.contains("| full | 2 | 3.50 | 1.50 | 0.50 | 0.50 | 0.50 | 0.50 | 50.0% | 0% / 50% / 0% / 50% / 0% |"), md);
+    }
+
+    @Test
+    void theStudysClassifierCountsTheGeneratorsOwnTracesAsTheirRecordedRoles() {
+        // On traces the generator wrote, with their recorded roles, the census must count exactly those roles:
+        // every segment recognised, and the per-role means equal to the recorded ones.
+        List<SynthTrace> traces = Synth.generate(SynthConfig.defaults().withN(40).withSeed(5));
+        Map<String, Integer> recorded = new java.util.HashMap<>();
+        List<Census.Output> outputs = new java.util.ArrayList<>();
+        for (SynthTrace t : traces) {
+            t.roles().forEach(r -> recorded.merge(r.jsonName(), 1, Integer::sum));
+            outputs.add(new Census.Output(String.join("", t.segments()), false));
+        }
+        Census.Row row = Census.of("generator", outputs, Study.classifier().orElseThrow());
+        assertEquals(0.0, row.perOutput().get(Census.UNRECOGNISED), 1e-12, row.toString());
+        for (Role r : Role.values()) {
+            assertEquals(recorded.getOrDefault(r.jsonName(), 0) / 40.0, row.perOutput().get(r.jsonName()), 1e-12, r.toString());
+        }
     }
 
     @Test
