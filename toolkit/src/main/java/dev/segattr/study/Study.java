@@ -73,6 +73,7 @@ public final class Study {
     private final Path run;
     private final PrintWriter log;
     private final StageListener events;
+    private final Workers workers;
     private final RunRecord record;
 
     private Study(StudyConfig config, Path base, Path run, PrintWriter log) {
@@ -81,6 +82,7 @@ public final class Study {
         this.run = run;
         this.log = log;
         this.events = new StudyLog(log);
+        this.workers = new Workers(config.workers());
         this.record = RunRecord.start("run", relativeConfig(config, base, run));
     }
 
@@ -91,7 +93,10 @@ public final class Study {
      * @param run  the run folder (created; reused to continue an interrupted run)
      */
     public static RunRecord run(StudyConfig config, Path base, Path run, PrintWriter log) {
-        return new Study(config, base, run, log).execute();
+        Study study = new Study(config, base, run, log);
+        try (study.workers) {
+            return study.execute();
+        }
     }
 
     private RunRecord execute() {
@@ -104,6 +109,9 @@ public final class Study {
         Path train = stage("inputs", () -> cut(base.resolve(config.train()), run.resolve("inputs/train.jsonl"), config.trainLimit()));
         Path test = stage("inputs", () -> cut(base.resolve(config.test()), run.resolve("inputs/test.jsonl"), config.testLimit()));
         record.input("train", train).input("test", test);
+
+        // The starting model's evaluation needs nothing but the test file: it runs beside the attribution (see Workers).
+        workers.evaluate(() -> evaluate(BASE, model, test, config.evaluation()));
 
         Path segmented = run.resolve("segmented.jsonl");
         Path attributed = run.resolve("attributed.jsonl");
@@ -130,19 +138,14 @@ public final class Study {
             stage("select oracle", () -> Oracle.write(selected, trainingFile("oracle")));
         }
 
-        // Every (method, seed) fine-tune and its evaluation is one job; `workers` jobs run side by side, one PyTorch
-        // thread each (the tiny model's matrices are too small for intra-op threads to pay; two jobs keep both cores
-        // busy). DJL allows one gradient collector per process, so fine-tunes take turns (GRADIENTS) while the
-        // evaluations run beside them: with 2 workers one job trains while the other evaluates.
         List<Fit> fits = fits();
         StudyConfig.Training t = config.training();
         StudyConfig.Evaluation e = config.evaluation();
-        List<Runnable> jobs = new ArrayList<>();
-        jobs.add(() -> evaluate(BASE, model, test, e));
+        List<Runnable> lane = new ArrayList<>();
         for (Fit fit : fits) {
-            jobs.add(() -> {
+            lane.add(() -> {
                 Path out = modelDir(fit);
-                stage("train " + fit, () -> trainAlone(() -> done(out.resolve("record.json"), () -> {
+                stage("train " + fit, () -> done(out.resolve("record.json"), () -> {
                     TrainConfig trainConfig = TrainConfig.defaults().withEpochs(t.epochs()).withLearningRate(t.lr()).withBatchSize(t.batch())
                             .withGradAccum(t.gradAccum()).withWarmupRatio(t.warmup()).withWeightDecay(t.weightDecay())
                             .withMaxLength(t.maxLength()).withSeed(fit.seed()).withKeepCheckpoints(1);
@@ -153,11 +156,11 @@ public final class Study {
                     List<TrainResult.Epoch> epochs = outcome.result().epochs();
                     log.printf(Locale.ROOT, "trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n",
                             outcome.result().steps().size(), epochs.size(), epochs.get(epochs.size() - 1).loss(), run.relativize(out));
-                })));
-                evaluate(fit.toString(), out, test, e);
+                }));
+                workers.evaluate(() -> evaluate(fit.toString(), out, test, e));
             });
         }
-        Workers.run(jobs, config.workers());
+        workers.gradientLane(lane);
 
         Report report = stage("report", () -> new Report(config, run, log, record).write(fits, selected, attributed, model));
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));
@@ -165,15 +168,6 @@ public final class Study {
         log.println(report.markdown());
         log.flush();
         return record;
-    }
-
-    /** One process-wide gradient collector in DJL 0.36 ("only one can be collecting at a time"). */
-    private static final Object GRADIENTS = new Object();
-
-    private static <T> T trainAlone(Stage<T> training) {
-        synchronized (GRADIENTS) {
-            return training.run();
-        }
     }
 
     /** One fine-tune: a method and a seed. */
