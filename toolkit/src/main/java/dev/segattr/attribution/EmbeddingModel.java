@@ -56,6 +56,11 @@ public interface EmbeddingModel {
             }
 
             @Override
+            public long activationBytesPerPoint(int length) {
+                return lm.activationBytes(1, length);
+            }
+
+            @Override
             public String toString() {
                 return lm.toString();
             }
@@ -76,6 +81,15 @@ public interface EmbeddingModel {
 
     /** (B, T, H) embeddings -> (B, T, V) logits of a causal model, owned by the embeddings' manager. */
     NDArray logits(NDArray inputsEmbeds);
+
+    /**
+     * Native bytes one path point of {@code length} tokens holds during a forward+backward pass (activations kept
+     * for backward, and their gradients), for {@link PointsPerPass}; 0 or less when not known (memory then does not
+     * bound K).
+     */
+    default long activationBytesPerPoint(int length) {
+        return 0;
+    }
 
     /**
      * The logits at positions [from, to) only: (B, to - from, V). The default slices the full logits; a model

@@ -58,24 +58,27 @@ public final class IntegratedGradients {
     /** Absolute slack on the delta check, in nats: float32 sums of many attributions are not exact. */
     public static final double DELTA_FLOOR = 1e-4;
 
+    /** {@link Options#batch()} value that lets {@link PointsPerPass} choose K for each sequence ({@code --batch auto}). */
+    public static final int AUTO_BATCH = 0;
+
     /**
      * @param path           the path points and weights
-     * @param batch          K, path points per forward+backward pass
+     * @param batch          K, path points per forward+backward pass, or {@link #AUTO_BATCH}
      * @param baseline       the path's start
      * @param deltaTolerance see {@link #DEFAULT_DELTA_TOLERANCE}
      */
     public record Options(PathPoints path, int batch, Baseline baseline, double deltaTolerance) {
 
         public Options {
-            if (batch < 1) {
-                throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+            if (batch < 0) {
+                throw new IllegalArgumentException("batch must be at least 1 (or AUTO_BATCH), got " + batch);
             }
             if (!(deltaTolerance >= 0)) {
                 throw new IllegalArgumentException("delta tolerance must be >= 0, got " + deltaTolerance);
             }
         }
 
-        /** The reference recipe: 50 points linspace(0, 1, 50) averaged, one point per pass. */
+        /** The reference recipe: 50 points linspace(0, 1, 50) averaged, one point per pass (as the reference code). */
         public static Options reference(Baseline baseline) {
             return new Options(PathPoints.of(PointScheme.REFERENCE, 50), 1, baseline, DEFAULT_DELTA_TOLERANCE);
         }
@@ -86,6 +89,15 @@ public final class IntegratedGradients {
 
         public Options withPath(PathPoints points) {
             return new Options(points, batch, baseline, deltaTolerance);
+        }
+
+        /** K chosen per sequence by {@link PointsPerPass}. */
+        public Options withAutoBatch() {
+            return withBatch(AUTO_BATCH);
+        }
+
+        public boolean autoBatch() {
+            return batch == AUTO_BATCH;
         }
 
         public Options withBatch(int k) {
@@ -124,9 +136,10 @@ public final class IntegratedGradients {
         long start = System.nanoTime();
         checkRange(ids, from, to);
         int length = ids.length;
+        int k = pointsPerPass(length);
         if (from == to) {
             return new TokenAttribution(new double[length], 0, 0, 0, AttributionStatus.EMPTY_ANSWER,
-                    "no answer token to score: F is an empty sum", settings(), seconds(start));
+                    "no answer token to score: F is an empty sum", settings(), seconds(start), k);
         }
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = model.embed(scope.create(ids, new Shape(1, length))).toType(DataType.FLOAT32, false); // (1, T, H)
@@ -134,11 +147,23 @@ public final class IntegratedGradients {
             NDArray base = options.baseline().embeddings(model, scope, length, hidden);                   // (1, T, H)
             NDArray diff = x.sub(base);                                                                     // (1, T, H)
             NDArray answer = scope.create(Arrays.copyOfRange(ids, from, to), new Shape(1, to - from, 1));
-            NDArray gradSum = integratedGradient(scope, base, diff, answer, from, to);                     // (T, H)
+            PathPoints path = options.path();
+            double fx;
+            double fb;
+            if (path.scheme() == PointScheme.ADAPTIVE) {
+                // F along the path, forward only; its ends are F(x') and F(x), which the delta needs anyway.
+                double[] probe = PathPoints.of(PointScheme.TRAPEZOID, PathPoints.PROBE_INTERVALS + 1).alphas();
+                double[] f = along(scope, base, diff, answer, from, to, probe, k);
+                path = PathPoints.adaptive(probe, f, path.size());
+                fb = f[0];
+                fx = f[f.length - 1];
+            } else {
+                fx = targets(scope, x, answer, from, to)[0];
+                fb = targets(scope, base, answer, from, to)[0];
+            }
+            NDArray gradSum = integratedGradient(scope, base, diff, answer, from, to, path, k);            // (T, H)
             float[] a = diff.squeeze(0).mul(gradSum).sum(new int[] {1}).toFloatArray();                   // (T)
-            double fx = targets(scope, x, answer, from, to)[0];
-            double fb = targets(scope, base, answer, from, to)[0];
-            return judge(toDouble(a), fx, fb, start);
+            return judge(toDouble(a), fx, fb, start, k);
         }
     }
 
@@ -151,26 +176,33 @@ public final class IntegratedGradients {
             NDArray base = options.baseline().embeddings(model, scope, length, x.getShape().get(2));
             NDArray diff = x.sub(base);
             NDArray answer = scope.create(Arrays.copyOfRange(ids, from, to), new Shape(1, to - from, 1));
-            double[] out = new double[alphas.length];
-            for (int c = 0; c < alphas.length; c += options.batch()) {
-                int k = Math.min(options.batch(), alphas.length - c);
-                try (NDManager pass = scope.newSubManager()) {
-                    NDArray points = pass.create(toFloat(alphas, c, k), new Shape(k, 1, 1)).mul(diff).add(base);
-                    System.arraycopy(targets(pass, points, answer, from, to), 0, out, c, k);
-                }
-            }
-            return out;
+            return along(scope, base, diff, answer, from, to, alphas, pointsPerPass(length));
         }
     }
 
+    /** F(x' + alpha (x - x')) for each alpha, {@code perPass} points per forward-only pass. */
+    private double[] along(NDManager scope, NDArray base, NDArray diff, NDArray answer, int from, int to,
+                           double[] alphas, int perPass) {
+        double[] out = new double[alphas.length];
+        for (int c = 0; c < alphas.length; c += perPass) {
+            int k = Math.min(perPass, alphas.length - c);
+            try (NDManager pass = scope.newSubManager()) {
+                NDArray points = pass.create(toFloat(alphas, c, k), new Shape(k, 1, 1)).mul(diff).add(base);
+                System.arraycopy(targets(pass, points, answer, from, to), 0, out, c, k);
+            }
+        }
+        return out;
+    }
+
     /** sum_j w_j dF/dx at the path points, (T, H) float32, owned by {@code scope}. */
-    private NDArray integratedGradient(NDManager scope, NDArray base, NDArray diff, NDArray answer, int from, int to) {
-        double[] alphas = options.path().alphas();
-        double[] weights = options.path().weights();
+    private NDArray integratedGradient(NDManager scope, NDArray base, NDArray diff, NDArray answer, int from, int to,
+                                       PathPoints path, int perPass) {
+        double[] alphas = path.alphas();
+        double[] weights = path.weights();
         Shape shape = diff.getShape();
         NDArray gradSum = scope.zeros(new Shape(shape.get(1), shape.get(2)), DataType.FLOAT32);
-        for (int c = 0; c < alphas.length; c += options.batch()) {
-            int k = Math.min(options.batch(), alphas.length - c);
+        for (int c = 0; c < alphas.length; c += perPass) {
+            int k = Math.min(perPass, alphas.length - c);
             try (NDManager pass = scope.newSubManager()) {
                 // A fresh leaf for every pass: (k, T, H) = x' + alpha (x - x'). The pass-owned array comes first so
                 // that the results belong to the pass and are freed with it.
@@ -206,7 +238,7 @@ public final class IntegratedGradients {
         }
     }
 
-    private TokenAttribution judge(double[] a, double fx, double fb, long start) {
+    private TokenAttribution judge(double[] a, double fx, double fb, long start, int perPass) {
         double sum = 0;
         int nonFinite = 0;
         boolean allZero = true;
@@ -237,13 +269,23 @@ public final class IntegratedGradients {
             reason = String.format(Locale.ROOT, "|delta| %.4g exceeds %.3g x |F(x) - F(x')| = %.4g",
                     Math.abs(delta), options.deltaTolerance(), Math.abs(fx - fb));
         }
-        return new TokenAttribution(a, fx, fb, delta, status, reason, settings(), seconds(start));
+        return new TokenAttribution(a, fx, fb, delta, status, reason, settings(), seconds(start), perPass);
     }
 
-    /** What produced the attributions, for records: "reference(50), pad, batch 10, float32". */
+    /**
+     * What produced the attributions, for records: "reference(50), pad, batch 10, float32" ("batch auto" when K is
+     * chosen per sequence; {@link TokenAttribution#pointsPerPass()} then says which).
+     */
     public String settings() {
-        return options.path() + ", " + options.baseline().describe() + ", batch " + options.batch()
+        return options.path() + ", " + options.baseline().describe() + ", batch "
+                + (options.autoBatch() ? "auto" : String.valueOf(options.batch()))
                 + ", " + model.dataType().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** K for a sequence of {@code length} tokens: the option's, or {@link PointsPerPass}' choice. */
+    public int pointsPerPass(int length) {
+        return options.autoBatch() ? PointsPerPass.choose(model, length, options.path().size())
+                : options.batch();
     }
 
     private static void checkRange(long[] ids, int from, int to) {

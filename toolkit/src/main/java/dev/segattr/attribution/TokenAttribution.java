@@ -14,14 +14,23 @@ import java.util.Arrays;
  * @param reason           a one-line explanation when the status is not OK, else empty
  * @param settings         what produced them ("reference(50), pad, batch 10, float32")
  * @param seconds          wall time
+ * @param pointsPerPass    K, path points per forward+backward pass that were used (chosen per sequence under
+ *                         {@code batch auto}); 0 when not known
  */
 public record TokenAttribution(double[] attributions, double targetLogprob, double baselineLogprob,
                                double convergenceDelta, AttributionStatus status, String reason, String settings,
-                               double seconds) {
+                               double seconds, int pointsPerPass) {
 
     public TokenAttribution {
         attributions = attributions.clone();
         reason = reason == null ? "" : reason;
+    }
+
+    /** Without the points per pass (0: not known), as before that was recorded. */
+    public TokenAttribution(double[] attributions, double targetLogprob, double baselineLogprob,
+                            double convergenceDelta, AttributionStatus status, String reason, String settings,
+                            double seconds) {
+        this(attributions, targetLogprob, baselineLogprob, convergenceDelta, status, reason, settings, seconds, 0);
     }
 
     @Override

@@ -49,11 +49,15 @@ final class AttributeCommand implements Callable<Integer> {
     AttributeStage.BaselineKind baseline = AttributeStage.BaselineKind.PAD;
 
     @Option(names = "--points", paramLabel = "SCHEME", converter = Converters.Points.class, defaultValue = "reference",
-            description = "reference (linspace, both ends, averaged), trapezoid or gauss-legendre (default: ${DEFAULT-VALUE})")
+            description = "reference (linspace, both ends, averaged), trapezoid, gauss-legendre, or adaptive (Gauss-Legendre "
+                    + "panels placed where F changes along the path, from a forward-only probe) (default: ${DEFAULT-VALUE})")
     PointScheme points;
 
-    @Option(names = "--batch", paramLabel = "K", description = "path points per forward+backward pass; memory grows with K x tokens (default: ${DEFAULT-VALUE})")
-    int batch = 1;
+    @Option(names = "--batch", paramLabel = "auto|K", converter = Converters.Batch.class, defaultValue = "auto",
+            description = "path points per forward+backward pass; memory grows with K x tokens. auto: chosen per trace "
+                    + "from its length, the model and the memory available (the record's attribution_points_per_pass) "
+                    + "(default: ${DEFAULT-VALUE})")
+    int batch;
 
     @Option(names = "--device", paramLabel = "cpu|gpu", converter = Converters.Device.class, description = "(default: ${DEFAULT-VALUE})")
     ComputeDevice device = ComputeDevice.CPU;

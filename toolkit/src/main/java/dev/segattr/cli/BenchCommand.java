@@ -7,6 +7,7 @@ import dev.segattr.bench.BenchReport;
 import dev.segattr.bench.NativeAllocator;
 import dev.segattr.bench.Section;
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.model.AttentionKernel;
 import dev.segattr.model.CausalLM;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "also save the random model here (Hugging Face layout), to measure other tools on it")
     Path saveModel;
 
+    @Option(names = "--attention", paramLabel = "fused|explicit",
+            description = "attention kernel: PyTorch's fused scaled_dot_product_attention or the explicit NDArray one (default: ${DEFAULT-VALUE})")
+    String attention = "fused";
+
     @Option(names = "--out", paramLabel = "F", description = "write the JSON here instead of to stdout")
     Path out;
 
@@ -119,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new BadInputException("--seq-len " + seqLen + " (or prompt + new tokens) exceeds the model's "
                         + "max_position_embeddings " + lm.config().maxPositionEmbeddings());
             }
+            lm.attention(attentionKernel());
             if (saveModel != null) {
                 lm.save(saveModel);
             }
@@ -133,6 +139,14 @@ final class BenchCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    private AttentionKernel attentionKernel() {
+        return switch (attention) {
+            case "fused" -> AttentionKernel.FUSED;
+            case "explicit" -> AttentionKernel.EXPLICIT;
+            default -> throw new BadInputException("--attention must be fused or explicit, got '" + attention + "'");
+        };
     }
 
     private CausalLM initModel() {

@@ -44,6 +44,25 @@ final class Converters {
         }
     }
 
+    /** "auto" (K chosen per trace) or a number of path points per pass. */
+    static final class Batch implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equals("auto")) {
+                return dev.segattr.attribution.IntegratedGradients.AUTO_BATCH;
+            }
+            try {
+                int k = Integer.parseInt(value);
+                if (k >= 1) {
+                    return k;
+                }
+            } catch (NumberFormatException e) {
+                // the message below
+            }
+            throw new BadInputException("--batch must be auto or at least 1, got '" + value + "'");
+        }
+    }
+
     static final class Precision implements ITypeConverter<Dtype> {
         @Override
         public Dtype convert(String value) {

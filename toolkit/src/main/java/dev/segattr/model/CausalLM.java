@@ -48,6 +48,11 @@ public final class CausalLM implements AutoCloseable {
     private static final String TIED_HEAD = "lm_head.weight";
     /** Attention scores are computed for blocks of queries of at most this many elements (16 MB in float32). */
     private static final long SCORE_BLOCK_ELEMENTS = 4L << 20;
+    /** Activation copies per layer and token kept for backward (see {@link #activationBytes}). */
+    private static final double ACTIVATION_HIDDEN = 8;
+    private static final double ACTIVATION_HEADS = 6;
+    private static final double ACTIVATION_MLP = 5;
+    private static final double ACTIVATION_SCORES = 4;
 
     /** One linear map y = x W^T + b, with W (out, in) as transformers stores it. */
     private record Dense(NDArray weight, NDArray bias) {
@@ -78,6 +83,9 @@ public final class CausalLM implements AutoCloseable {
      * loaded model holds exactly its parameters.
      */
     private NDArray attentionScale;
+    /** PyTorch's fused attention for the plain causal case, loaded on first use; see {@link #attention(AttentionKernel)}. */
+    private FusedAttention fused;
+    private volatile AttentionKernel attentionKernel = AttentionKernel.FUSED;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, Map<String, NDArray> parameters) {
         this.config = config;
@@ -267,6 +275,40 @@ public final class CausalLM implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * Which attention kernel the causal, unpadded, uncached case uses (the others always take the explicit one).
+     * FUSED by default; EXPLICIT is the readable reference, kept for comparison ({@code segattr bench}).
+     */
+    public CausalLM attention(AttentionKernel kernel) {
+        this.attentionKernel = java.util.Objects.requireNonNull(kernel, "kernel");
+        return this;
+    }
+
+    public AttentionKernel attentionKernel() {
+        return attentionKernel;
+    }
+
+    /**
+     * Native bytes a forward+backward pass of (batch, length) input embeddings holds at its peak, beyond the
+     * parameters: the activations autograd keeps for backward and their gradients. Per layer and token, float32:
+     * about ACTIVATION_HIDDEN copies of the hidden width (norms, residuals, projections' inputs), ACTIVATION_HEADS of
+     * the q, k and v widths (q/k norms, rotary, the attention's inputs and output) and ACTIVATION_MLP of the MLP
+     * width (gate, its sigmoid, the products, up); the explicit attention adds its (heads, T) scores a few times per
+     * token. The coefficients are fitted to {@code segattr bench}'s peak native memory (fused attention, hidden 256,
+     * 4 layers: 67-70 MB per point at T = 512 for K = 1..16, the model gives 74 MB); they overestimate rather than
+     * under.
+     */
+    public long activationBytes(long batch, long length) {
+        long h = config.hiddenSize();
+        long qkv = (long) (config.numAttentionHeads() + 2 * config.numKeyValueHeads()) * config.headDim();
+        double perToken = ACTIVATION_HIDDEN * h + ACTIVATION_HEADS * qkv + ACTIVATION_MLP * config.intermediateSize();
+        if (attentionKernel == AttentionKernel.EXPLICIT || dtype != DataType.FLOAT32) {
+            perToken += ACTIVATION_SCORES * config.numAttentionHeads() * (double) length;
+        }
+        double bytes = Float.BYTES * (double) batch * length * (config.numHiddenLayers() * perToken + 2 * h);
+        return (long) Math.min(Long.MAX_VALUE, bytes);
+    }
+
     // ---------------------------------------------------------------- forward
 
     /** Token embeddings: (B, T) int64 ids -> (B, T, H), owned by the ids' manager. */
@@ -375,15 +417,22 @@ public final class CausalLM implements AutoCloseable {
     /** The decoder, with the head on positions [headFrom, headTo); every array it makes belongs to {@code scope}. */
     private NDArray run(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope, long headFrom,
                         long headTo) {
-        NDArray x = layers(inputsEmbeds, attentionMask, cache, scope);
-        if (headFrom != 0 || headTo != x.getShape().get(1)) {
-            x = x.get(new NDIndex(":, {}:{}, :", headFrom, headTo));                 // (B, n, H)
-        }
-        return head(x);
+        return head(layers(inputsEmbeds, attentionMask, cache, scope, headFrom, headTo));   // (B, n, H) -> (B, n, V)
     }
 
     /** Embeddings through every layer: (B, T, H) -> (B, T, H) last-layer states, before the final norm. */
     private NDArray layers(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope) {
+        return layers(inputsEmbeds, attentionMask, cache, scope, 0, inputsEmbeds.getShape().get(1));
+    }
+
+    /**
+     * Embeddings through every layer, the last one at positions [from, to) only: (B, T, H) -> (B, to - from, H).
+     * Nothing after the last layer reads the other positions, so its queries, output projection and MLP (and their
+     * backward) run on the n positions the head reads; keys and values still come from every position. A few answer
+     * positions of a long trace save nearly one layer of the work. (With a KV cache the layer runs whole.)
+     */
+    private NDArray layers(NDArray inputsEmbeds, NDArray attentionMask, KvCache cache, NDManager scope, long from,
+                           long to) {
         Shape shape = inputsEmbeds.getShape();
         if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("inputsEmbeds must be (B, T, " + config.hiddenSize() + "), got "
@@ -403,13 +452,19 @@ public final class CausalLM implements AutoCloseable {
         if (x.getDataType() != dtype || !x.getDevice().equals(device())) {
             x = x.toDevice(device(), false).toType(dtype, false);                // differentiable casts
         }
+        boolean cut = cache == null && (from != 0 || to != t);
         for (int i = 0; i < layers.length; i++) {
+            boolean last = i == layers.length - 1;
             try (NDManager layerScope = scope.newSubManager()) {
                 x.tempAttach(layerScope);
-                NDArray out = layer(i, x, keep, past, cosSin, cache);
+                NDArray out = layer(i, x, keep, attentionMask != null, past, cosSin, cache,
+                        last && cut ? from : 0, last && cut ? to : t);
                 out.attach(scope);
                 x = out;
             }
+        }
+        if (cache != null && (from != 0 || to != t)) {
+            x = x.get(new NDIndex(":, {}:{}, :", from, to));                      // (B, n, H)
         }
         return x;
     }
@@ -450,9 +505,13 @@ public final class CausalLM implements AutoCloseable {
         }
     }
 
-    private NDArray layer(int index, NDArray x, NDArray keep, long past, NDList cosSin, KvCache cache) {
+    /** One layer; x (B, T, H) -> (B, to - from, H): the outputs at positions [from, to) (all of them but in the last layer). */
+    private NDArray layer(int index, NDArray x, NDArray keep, boolean padded, long past, NDList cosSin, KvCache cache,
+                          long from, long to) {
         Layer l = layers[index];
-        NDArray h = x.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, past, cosSin, cache));
+        NDArray residual = from == 0 && to == x.getShape().get(1) ? x : x.get(new NDIndex(":, {}:{}, :", from, to));
+        NDArray h = residual.add(attention(index, l, rmsNorm(x, l.inputNorm), keep, padded, past, cosSin, cache,
+                from, to));
         NDArray normed = rmsNorm(h, l.postNorm);
         NDArray gate = l.gate.apply(normed);
         NDArray mlp = l.down.apply(gate.mul(Activation.sigmoid(gate)).mul(l.up.apply(normed))); // silu(g) * u
@@ -460,23 +519,35 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /**
-     * Grouped-query causal self-attention; x (B, T, H) -> (B, T, H).
+     * Grouped-query causal self-attention of the queries at positions [from, to) over keys at every position;
+     * x (B, T, H) -> (B, n, H), n = to - from (all T but in a cut last layer).
      *
      * @param keep (B, S) which of the S = past + T positions are tokens (not padding)
+     * @param padded whether the caller gave a mask (else every position is a token)
      */
-    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, long past, NDList cosSin,
-                              KvCache cache) {
+    private NDArray attention(int index, Layer l, NDArray x, NDArray keep, boolean padded, long past, NDList cosSin,
+                              KvCache cache, long from, long to) {
         long batch = x.getShape().get(0);
         long t = x.getShape().get(1);
-        NDArray q = heads(l.q.apply(x), batch, t, l.qNorm);                     // (B, nH, T, d)
+        long n = to - from;
+        boolean whole = n == t;
+        NDIndex queries = new NDIndex(":, :, {}:{}, :", from, to);
+        NDArray q = heads(l.q.apply(whole ? x : x.get(new NDIndex(":, {}:{}, :", from, to))), batch, n, l.qNorm); // (B, nH, n, d)
         NDArray k = heads(l.k.apply(x), batch, t, l.kNorm);                     // (B, nKV, T, d)
         NDArray v = heads(l.v.apply(x), batch, t, null);                        // (B, nKV, T, d)
-        q = Rotary.apply(q, cosSin.get(0), cosSin.get(1));
+        q = Rotary.apply(q, whole ? cosSin.get(0) : cosSin.get(0).get(queries),
+                whole ? cosSin.get(1) : cosSin.get(1).get(queries));
         k = Rotary.apply(k, cosSin.get(0), cosSin.get(1));
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);                           // (B, nKV, S, d)
             k = kv[0];
             v = kv[1];
+        }
+        FusedAttention kernel = cache == null && !padded && whole ? fusedKernel() : null;
+        if (kernel != null) {                                                   // plain causal: one fused call
+            NDArray out = kernel.apply(q, k, v);                                // (B, nH, T, d)
+            return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
+                    * config.headDim()));
         }
         int groups = config.numAttentionHeads() / config.numKeyValueHeads();
         if (groups > 1) {                                                       // each kv head serves a group
@@ -490,19 +561,33 @@ public final class CausalLM implements AutoCloseable {
         // the blocks' memory instead of mapping fresh pages for every T x S array.
         long block = Math.max(1, SCORE_BLOCK_ELEMENTS / (batch * config.numAttentionHeads() * s));
         NDList outs = new NDList();
-        for (long q0 = 0; q0 < t; q0 += block) {
-            long q1 = Math.min(t, q0 + block);
+        for (long q0 = 0; q0 < n; q0 += block) {
+            long q1 = Math.min(n, q0 + block);
             try (NDManager blockScope = x.getManager().newSubManager()) {
                 NDArray qBlock = q.get(new NDIndex(":, :, {}:{}, :", q0, q1));     // a view
                 qBlock.attach(blockScope);
-                NDArray out = attend(qBlock, keysT, v, attentionBias(keep, past + q0, q1 - q0, blockScope));
+                NDArray out = attend(qBlock, keysT, v, attentionBias(keep, past + from + q0, q1 - q0, blockScope));
                 out.attach(x.getManager());
                 outs.add(out);
             }
         }
-        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, T, d)
-        return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.numAttentionHeads()
+        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);  // (B, nH, n, d)
+        return l.o.apply(out.transpose(0, 2, 1, 3).reshape(batch, n, (long) config.numAttentionHeads()
                 * config.headDim()));
+    }
+
+    /** The fused kernel when chosen and available (float32: the explicit path keeps float16 scores in float32). */
+    private synchronized FusedAttention fusedKernel() {
+        if (attentionKernel != AttentionKernel.FUSED || dtype != DataType.FLOAT32) {
+            return null;
+        }
+        if (fused == null) {
+            fused = FusedAttention.load(manager);
+            if (fused == null) {
+                attentionKernel = AttentionKernel.EXPLICIT; // this engine cannot run it: say so through the getter
+            }
+        }
+        return fused;
     }
 
     private synchronized NDArray attentionScale() {
@@ -633,6 +718,9 @@ public final class CausalLM implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fused != null) {
+            fused.close();
+        }
         manager.close();
     }
 }

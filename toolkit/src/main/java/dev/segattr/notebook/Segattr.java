@@ -195,14 +195,17 @@ public final class Segattr {
         return IntegratedGradients.Options.reference(Baseline.pad(model.tokenizer().padId()));
     }
 
-    /** A point scheme ("reference", "trapezoid", "gauss-legendre") with {@code points} points, pad baseline, up to 10 points per pass. */
+    /**
+     * A point scheme ("reference", "trapezoid", "gauss-legendre") with {@code points} points, pad baseline, points per
+     * pass chosen per trace (as {@code segattr attribute --batch auto}).
+     */
     public static IntegratedGradients.Options ig(Model model, String scheme, int points) {
-        return reference(model).withPoints(PointScheme.parse(scheme), points).withBatch(Math.min(points, DEFAULT_BATCH));
+        return reference(model).withPoints(PointScheme.parse(scheme), points).withAutoBatch();
     }
 
-    /** Integrated gradients of one trace with the paper's settings (10 points per pass: same result, fewer passes). */
+    /** Integrated gradients of one trace with the paper's settings (points per pass chosen: same result, fewer passes). */
     public static Attribution attribute(Model model, Trace trace) {
-        return attribute(model, trace, reference(model).withBatch(DEFAULT_BATCH));
+        return attribute(model, trace, reference(model).withAutoBatch());
     }
 
     public static Attribution attribute(Model model, Trace trace, IntegratedGradients.Options options) {

@@ -72,7 +72,10 @@ public final class AttributeStage {
      * @param steps          path points J
      * @param baseline       the path's start
      * @param points         where on the path and with which weights
-     * @param batch          path points per forward+backward pass (memory grows with it, the result does not change)
+     * @param batch          path points per forward+backward pass (memory grows with it, the result does not change), or
+     *                       {@link IntegratedGradients#AUTO_BATCH}: chosen per trace from its length, the model and the
+     *                       memory available ({@code --batch auto}, the default; the record's
+     *                       {@code attribution_points_per_pass} says which K was used)
      * @param deltaTolerance status "large delta" when |delta| > X |F(x) - F(x')|
      */
     public record Options(ModelSource model, int steps, BaselineKind baseline, PointScheme points, int batch, double deltaTolerance) {
@@ -83,9 +86,9 @@ public final class AttributeStage {
             Objects.requireNonNull(points, "points");
         }
 
-        /** The command line's defaults: 50 reference points, pad baseline, one point per pass, CPU, float32. */
+        /** The command line's defaults: 50 reference points, pad baseline, K chosen per trace, CPU, float32. */
         public static Options of(Path model) {
-            return new Options(ModelSource.of(model), 50, BaselineKind.PAD, PointScheme.REFERENCE, 1,
+            return new Options(ModelSource.of(model), 50, BaselineKind.PAD, PointScheme.REFERENCE, IntegratedGradients.AUTO_BATCH,
                     IntegratedGradients.DEFAULT_DELTA_TOLERANCE);
         }
 
@@ -111,12 +114,12 @@ public final class AttributeStage {
 
         /** Refuses settings that cannot run, with the command line's one-line messages. */
         public void validate() {
-            int least = points == PointScheme.TRAPEZOID ? 2 : 1;
+            int least = points == PointScheme.TRAPEZOID || points == PointScheme.ADAPTIVE ? 2 : 1;
             if (steps < least) {
                 throw new BadInputException("--steps must be at least " + least + ", got " + steps);
             }
-            if (batch < 1) {
-                throw new BadInputException("--batch must be at least 1, got " + batch);
+            if (batch < 1 && batch != IntegratedGradients.AUTO_BATCH) {
+                throw new BadInputException("--batch must be auto or at least 1, got " + batch);
             }
             if (!(deltaTolerance >= 0)) {
                 throw new BadInputException("--delta-tolerance must be >= 0, got " + deltaTolerance);
@@ -274,6 +277,9 @@ public final class AttributeStage {
             record.put("attribution_reason", a.reason());
         }
         record.put("attribution_settings", settings);
+        if (a.pointsPerPass() > 0) {
+            record.put("attribution_points_per_pass", a.pointsPerPass());
+        }
         ArrayNode counts = record.putArray("segment_token_counts");
         for (int c : target.segmentTokenCounts()) {
             counts.add(c);

@@ -87,6 +87,18 @@ class IntegratedGradientsTest {
     }
 
     @Test
+    void adaptivePointsKeepCompleteness() {
+        // A proper quadrature of the path: the attributions still sum to F(x) - F(x') up to the quadrature error,
+        // here as small as Gauss-Legendre's at the same J (the toy's path is smooth).
+        TokenAttribution adaptive = run(PointScheme.ADAPTIVE, 16, 4);
+        TokenAttribution gauss = run(PointScheme.GAUSS_LEGENDRE, 16, 4);
+        assertEquals(gauss.targetLogprob(), adaptive.targetLogprob(), 1e-5, "F(x) from the probe's end");
+        assertEquals(gauss.baselineLogprob(), adaptive.baselineLogprob(), 1e-5, "F(x') from the probe's start");
+        assertTrue(adaptive.relativeDelta() < 0.01, adaptive.toString());
+        assertEquals("adaptive(16)", adaptive.settings().split(",")[0]);
+    }
+
+    @Test
     void batchingDoesNotChangeTheResult() {
         TokenAttribution one = run(PointScheme.REFERENCE, 10, 1);
         TokenAttribution three = run(PointScheme.REFERENCE, 10, 3);  // 3 + 3 + 3 + 1

@@ -135,6 +135,20 @@ class AttributeCommandTest {
     }
 
     @Test
+    void byDefaultTheRecordSaysWhichPointsPerPassWereChosen() throws IOException {
+        Path out = dir.resolve("auto.jsonl");
+        List<String> a = new java.util.ArrayList<>(List.of(args(input(), out)));
+        a.subList(a.size() - 2, a.size()).clear(); // no --batch: auto
+        var result = run(a.toArray(String[]::new));
+        assertEquals(0, result.code(), result.err());
+        for (JsonNode r : readAll(out)) {
+            assertTrue(r.get("attribution_settings").asText().contains("batch auto"), r.toString());
+            // traces of a few dozen tokens: 4096 rows / T > 6 points help, so all 6 points go in one pass
+            assertEquals(6, r.get("attribution_points_per_pass").asInt(), r.get("id").asText());
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         Path in = input();
         Path out = dir.resolve("o.jsonl");
@@ -142,7 +156,9 @@ class AttributeCommandTest {
         assertEquals(2, points.code());
         assertTrue(points.err().startsWith("segattr attribute: --points: unknown point scheme 'simpson'"), points.err());
         assertEquals(2, run(args(in, out, "--baseline", "mean")).code());
-        assertEquals(2, run(args(in, out, "--batch", "0")).code());
+        var zero = run(args(in, out, "--batch", "0"));
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().startsWith("segattr attribute: --batch must be auto or at least 1, got '0'"), zero.err());
         var half = run(args(in, out, "--dtype", "float16"));
         assertEquals(2, half.code());
         assertTrue(half.err().contains("float32 only"), half.err());
