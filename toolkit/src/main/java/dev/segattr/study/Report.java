@@ -10,6 +10,7 @@ import dev.segattr.model.Encoded;
 import dev.segattr.model.Tokenizer;
 import dev.segattr.study.Statistics.Interval;
 import dev.segattr.study.Study.Fit;
+import dev.segattr.synth.Role;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
@@ -17,6 +18,7 @@ import dev.segattr.viz.Charts;
 import dev.segattr.viz.TokenHeatMap;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -103,7 +105,7 @@ final class Report {
         record.metric("segments", segments.totals());
         record.metric("attribution", segments.convergence());
         markdown.append('\n').append(segments.convergenceLine()).append('\n');
-        scorers(auroc, attributed);
+        scorers(auroc, attributed, selected);
         goals(rows, comparisons, auroc);
         heatMap(selected, model);
         return this;
@@ -199,7 +201,48 @@ final class Report {
 
     // ---- scorers
 
-    private void scorers(Map<String, Object> auroc, Path attributed) {
+    /** AUROC of the ablation importance against the known roles, over all and over the middle segments. */
+    private static ScorerRow ablationRow(Path ablation, Path selected) {
+        Map<String, JsonNode> roles = new LinkedHashMap<>();
+        try (Stream<JsonLines.Line> lines = JsonLines.read(selected)) {
+            lines.forEach(l -> roles.put(l.json().path("id").asText(), l.json().path("segment_roles")));
+        }
+        List<Double> all = new ArrayList<>();
+        List<Role> allRoles = new ArrayList<>();
+        List<Double> middle = new ArrayList<>();
+        List<Role> middleRoles = new ArrayList<>();
+        double seconds = 0;
+        int traces = 0;
+        try (Stream<JsonLines.Line> lines = JsonLines.read(ablation)) {
+            for (JsonLines.Line l : (Iterable<JsonLines.Line>) lines::iterator) {
+                JsonNode importance = l.json().path("segment_importance");
+                JsonNode known = roles.get(l.json().path("id").asText());
+                seconds += l.json().path("seconds").asDouble();
+                traces++;
+                if (known == null || !known.isArray() || known.size() != importance.size()) {
+                    continue;
+                }
+                int m = importance.size();
+                for (int i = 0; i < m; i++) {
+                    Role r = Role.parse(known.get(i).asText());
+                    all.add(importance.get(i).asDouble());
+                    allRoles.add(r);
+                    if (i > 0 && i < m - 2) {
+                        middle.add(importance.get(i).asDouble());
+                        middleRoles.add(r);
+                    }
+                }
+            }
+        }
+        Set<Role> important = Study.important();
+        Set<Role> unimportant = java.util.EnumSet.complementOf(java.util.EnumSet.copyOf(important));
+        double a = Study.auroc(all.stream().mapToDouble(Double::doubleValue).toArray(), allRoles, important, unimportant);
+        double b = Study.auroc(middle.stream().mapToDouble(Double::doubleValue).toArray(), middleRoles, important, unimportant);
+        return new ScorerRow("leave-one-segment-out ablation", "drop in log p(answer) without the segment, forward passes only",
+                number(a), number(b), traces == 0 ? null : seconds / traces, "");
+    }
+
+    private void scorers(Map<String, Object> auroc, Path attributed, Path selected) {
         double seconds = 0;
         int traces = 0;
         try (Stream<JsonLines.Line> lines = JsonLines.read(attributed)) {
@@ -216,8 +259,9 @@ final class Report {
                 String.format(Locale.ROOT, "%d %s points, batch %d, %s baseline", a.steps(), a.points(), a.batch(), a.baseline()),
                 number(auroc.get("important_vs_unimportant")), number(auroc.get("important_vs_unimportant_middle_segments")),
                 traces == 0 ? null : seconds / traces, ""));
-        rows.add(new ScorerRow("leave-one-segment-out ablation", "", null, null, null,
-                "not in this build (the speed engineer's attribution scorer)"));
+        Path ablation = run.resolve("ablation.jsonl");
+        rows.add(Files.isRegularFile(ablation) ? ablationRow(ablation, selected)
+                : new ScorerRow("leave-one-segment-out ablation", "", null, null, null, "not run (configuration: \"ablation\": true)"));
         record.metric("scorers", rows);
         StringBuilder md = new StringBuilder("| scorer | settings | AUROC important vs unimportant | on middle segments | seconds per trace | note |\n"
                 + "|---|---|---|---|---|---|\n");

@@ -117,6 +117,9 @@ public final class Study {
         Path attributed = run.resolve("attributed.jsonl");
         Path selected = run.resolve("selected.jsonl");
         stage("segment", () -> done(segmented, () -> SegmentStage.run(train, segmented, SegmentStage.Options.reference(), events)));
+        if (config.ablation()) {
+            workers.evaluate(() -> stage("score ablation", () -> Ablation.write(model, segmented, run.resolve("ablation.jsonl"))));
+        }
         StudyConfig.Attribution a = config.attribution();
         AttributeStage.Options attribution = AttributeStage.Options.of(model)
                 .withPoints(PointScheme.parse(a.points()), a.steps()).withBatch(a.batch()).withBaseline(AttributeStage.BaselineKind.parse(a.baseline()));

@@ -19,7 +19,8 @@ import java.util.List;
  * budget), strength (strength only: the smallest top-k reaching tau, no consistency filter), oracle (the records'
  * ground-truth essential and reflective segments, {@code segment_roles}), top-tokens. Each is fine-tuned once per
  * entry of {@code seeds} (default: {@code [seed]}); {@code workers} fine-tunes and evaluations run side by side,
- * one PyTorch thread each (default 1).
+ * one PyTorch thread each (default 1). {@code ablation} true also scores the training segments by leaving each out
+ * (the scorer table's second row; default false).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record StudyConfig(
@@ -36,7 +37,8 @@ public record StudyConfig(
         Evaluation evaluation,
         long seed,
         List<Long> seeds,
-        Integer workers) {
+        Integer workers,
+        Boolean ablation) {
 
     /** The methods a study can compare, besides the starting model. */
     public static final List<String> METHODS = List.of("full", "selective", "random", "strength", "oracle", "top-tokens");
@@ -79,6 +81,9 @@ public record StudyConfig(
         }
         if (workers == null) {
             workers = 1;
+        }
+        if (ablation == null) {
+            ablation = false;
         }
         if (workers < 1) {
             throw new BadInputException("study configuration: field 'workers': at least 1, got " + workers);

@@ -39,7 +39,7 @@ class StudyTest {
                 new StudyConfig.Selection("reference", 0.7, 0.8),
                 List.of("full", "selective", "random", "strength", "oracle"),
                 new StudyConfig.Training(1, 1e-3, 3, 1, 0.0, 0.0, 512),
-                new StudyConfig.Evaluation(24, 4), 11, List.of(1L, 2L), 2);
+                new StudyConfig.Evaluation(24, 4), 11, List.of(1L, 2L), 2, true);
     }
 
     @Test
@@ -73,6 +73,13 @@ class StudyTest {
         assertEquals(List.of("full", "random", "oracle", "strength", "base"), comparisons.stream().map(Summary.Comparison::b).toList());
         assertEquals(2, comparisons.get(0).mcnemar().size());
         assertTrue(log.toString().contains("| selective vs full |"), log.toString());
+        // two scorers against the known roles, each with its cost per trace
+        List<?> scorers = (List<?>) JsonLines.MAPPER.convertValue(record.metrics.get("scorers"), List.class);
+        assertEquals(2, scorers.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ablation = (Map<String, Object>) scorers.get(1);
+        assertEquals("leave-one-segment-out ablation", ablation.get("scorer"));
+        assertTrue(((Number) ablation.get("seconds_per_trace")).doubleValue() > 0, ablation.toString());
         // the oracle supervises exactly the ground-truth essential and reflective segments, nothing always kept
         try (var lines = JsonLines.read(run.resolve("selected-oracle.jsonl"))) {
             for (JsonLines.Line l : (Iterable<JsonLines.Line>) lines::iterator) {
