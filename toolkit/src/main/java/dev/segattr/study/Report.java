@@ -256,7 +256,8 @@ final class Report {
         StudyConfig.Attribution a = config.attribution();
         List<ScorerRow> rows = new ArrayList<>();
         rows.add(new ScorerRow("integrated gradients, segment strength",
-                String.format(Locale.ROOT, "%d %s points, batch %d, %s baseline", a.steps(), a.points(), a.batch(), a.baseline()),
+                String.format(Locale.ROOT, "%d %s points, batch %s, %s baseline", a.steps(), a.points(),
+                        a.batch() == 0 ? "auto" : Integer.toString(a.batch()), a.baseline()),
                 number(auroc.get("important_vs_unimportant")), number(auroc.get("important_vs_unimportant_middle_segments")),
                 traces == 0 ? null : seconds / traces, ""));
         Path ablation = run.resolve("ablation.jsonl");

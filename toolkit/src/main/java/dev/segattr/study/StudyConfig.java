@@ -43,7 +43,7 @@ public record StudyConfig(
     /** The methods a study can compare, besides the starting model. */
     public static final List<String> METHODS = List.of("full", "selective", "random", "strength", "oracle", "top-tokens");
 
-    /** {@code segattr attribute}'s settings. */
+    /** {@code segattr attribute}'s settings; batch 0 = auto (points per pass chosen per trace). */
     public record Attribution(int steps, String points, int batch, String baseline) {
     }
 
