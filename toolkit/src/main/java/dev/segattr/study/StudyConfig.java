@@ -104,6 +104,11 @@ public record StudyConfig(
                     .treeToValue(tree, StudyConfig.class);
         } catch (BadInputException e) {
             throw new BadInputException(file + ": " + e.getMessage());
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            if (e.getCause() instanceof BadInputException bad) {
+                throw new BadInputException(file + ": " + bad.getMessage()); // the constructor's own check, unwrapped
+            }
+            throw new BadInputException(file + ": not a study configuration (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new BadInputException(file + ": not a study configuration (" + first + ")");
