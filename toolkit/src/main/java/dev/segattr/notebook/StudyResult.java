@@ -34,7 +34,10 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * var study = Segattr.walkthrough(true);
- * study.summary();      // accuracy, output length, supervised share per method
+ * study.summary();      // accuracy and output length with 95% intervals, hit-limit share, supervised share per method
+ * study.comparisons();  // selective against full, random, oracle...: paired differences, p-values
+ * study.tradeoff();     // accuracy against output length, both intervals drawn
+ * study.census();       // what each model writes, by role; study.scorers(); study.goals()
  * study.segments();     // every segment of the training set with its metrics and selection
  * study.scatter();      // strength vs consistency, by known role
  * study.lossCurves();   study.accuracy();   study.outputLength();   study.aurocByRole();
@@ -59,24 +62,49 @@ public final class StudyResult implements RichDisplay {
         return record;
     }
 
-    /** Per method (the starting model first): accuracy, mean output tokens, supervised share, final loss. */
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> rows() {
+    /** Per method (the starting model first, seeds pooled): accuracy and mean output tokens with 95% intervals, and more. */
+    public List<Summary.MethodRow> rows() {
         Object methods = record.metrics.get("methods");
-        if (!(methods instanceof List<?> list)) {
+        if (!(methods instanceof List<?>)) {
             throw new IllegalStateException(run + ": the record has no 'methods' metrics (did the run finish?)");
         }
-        return (List<Map<String, Object>>) list;
+        return Summary.rows(methods);
     }
 
     /** The summary table, numbers rounded for reading (summary.csv and the record keep them whole). */
     public RichDisplay summary() {
-        Table t = Summary.table(rows());
-        for (String c : List.of("accuracy", "supervised_fraction", "final_loss")) {
-            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
-        }
-        t.doubleColumn("mean_output_tokens").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
-        return RichDisplay.html(Html.table(t), Summary.markdown(rows()));
+        return RichDisplay.html(Html.table(rounded(Summary.table(rows()), "mean_output_tokens", 3)), Summary.markdown(rows()));
+    }
+
+    /** Selective fine-tuning against each other method on the same problems: differences with intervals, p-values. */
+    public List<Summary.Comparison> comparisonRows() {
+        return Summary.comparisons(record.metrics.getOrDefault("comparisons", List.of()));
+    }
+
+    /** The paired comparisons as a table. */
+    public RichDisplay comparisons() {
+        return RichDisplay.html(Html.table(rounded(Summary.comparisonTable(comparisonRows()), "tokens_difference", 4)),
+                Summary.comparisonsMarkdown(comparisonRows()));
+    }
+
+    /** Accuracy against mean output tokens per method, both 95% intervals drawn. */
+    public XYChart tradeoff() {
+        return dev.segattr.study.Study.tradeoffChart(rows());
+    }
+
+    /** What each model writes, by role: segments per output, the hit-limit share (empty text when no census ran). */
+    public RichDisplay census() {
+        return RichDisplay.markdown(textOr(run.resolve("census.md"), "no role census in this run (" + notes() + ")"));
+    }
+
+    /** The segment scorers (AUROC against the known roles, seconds per trace). */
+    public RichDisplay scorers() {
+        return RichDisplay.markdown(textOr(run.resolve("scorers.md"), "no scorer table in this run"));
+    }
+
+    /** The goals, checked on this run. */
+    public RichDisplay goals() {
+        return RichDisplay.markdown(textOr(run.resolve("goals.md"), "no goals checked in this run"));
     }
 
     /** The methods compared, in the configuration's order (without the starting model). */
@@ -107,25 +135,33 @@ public final class StudyResult implements RichDisplay {
     /** The fine-tuning loss per update, one line per method. */
     public XYChart lossCurves() {
         Map<String, double[]> series = new LinkedHashMap<>();
+        List<Long> seeds = new ArrayList<>();
+        record.config.path("seeds").forEach(s -> seeds.add(s.asLong()));
+        if (seeds.isEmpty()) {
+            seeds.add(record.config.path("seed").asLong());
+        }
         for (String method : methods()) {
-            JsonNode losses = json(run.resolve("models").resolve(method).resolve("record.json")).path("metrics").path("loss_per_update");
-            double[] y = new double[losses.size()];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = losses.get(i).asDouble();
+            for (long seed : seeds) {
+                JsonNode losses = json(run.resolve("models").resolve(method).resolve("seed" + seed).resolve("record.json"))
+                        .path("metrics").path("loss_per_update");
+                double[] y = new double[losses.size()];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = losses.get(i).asDouble();
+                }
+                series.put(method + "-seed" + seed, y);
             }
-            series.put(method, y);
         }
         return Charts.curves("Fine-tuning loss per update", "loss", series);
     }
 
     public CategoryChart accuracy() {
-        CategoryChart chart = Charts.bars("Accuracy on held-out problems (greedy)", "accuracy", column("accuracy"));
+        CategoryChart chart = Charts.bars("Accuracy on held-out problems (greedy, seeds pooled)", "accuracy", column(r -> r.accuracy().estimate()));
         chart.getStyler().setDecimalPattern("0.00");
         return chart;
     }
 
     public CategoryChart outputLength() {
-        CategoryChart chart = Charts.bars("Mean output length", "tokens", column("mean_output_tokens"));
+        CategoryChart chart = Charts.bars("Mean output length (seeds pooled)", "tokens", column(r -> r.meanOutputTokens().estimate()));
         chart.getStyler().setDecimalPattern("0.0");
         return chart;
     }
@@ -189,12 +225,30 @@ public final class StudyResult implements RichDisplay {
         return "StudyResult(" + run + ")";
     }
 
-    private Map<String, Double> column(String name) {
+    private Map<String, Double> column(java.util.function.ToDoubleFunction<Summary.MethodRow> value) {
         Map<String, Double> values = new LinkedHashMap<>();
-        for (Map<String, Object> row : rows()) {
-            values.put(String.valueOf(row.get("method")), ((Number) row.get(name)).doubleValue());
+        for (Summary.MethodRow row : rows()) {
+            values.put(row.method(), value.applyAsDouble(row));
         }
         return values;
+    }
+
+    /** Numbers rounded for reading: token counts to 1 decimal, the columns named from {@code tokens} on, the others to {@code digits}. */
+    private static Table rounded(Table t, String tokens, int digits) {
+        for (String c : t.columnNames()) {
+            if (t.column(c) instanceof tech.tablesaw.api.DoubleColumn d) {
+                d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c.startsWith(tokens) ? 1 : digits));
+            }
+        }
+        return t;
+    }
+
+    private String notes() {
+        return String.join("; ", record.notes);
+    }
+
+    private static String textOr(Path file, String otherwise) {
+        return Files.isRegularFile(file) ? text(file) : otherwise;
     }
 
     /** The selection a record carries ({@code selected_segments}, or {@code selected_tokens} for a token-level policy). */

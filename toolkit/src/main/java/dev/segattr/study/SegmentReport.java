@@ -102,8 +102,8 @@ final class SegmentReport {
         c.put("statuses", new LinkedHashMap<>(statuses));
         double[] sorted = relativeDeltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (sorted.length > 0) {
-            c.put("median_relative_delta", quantile(sorted, 0.5));
-            c.put("p90_relative_delta", quantile(sorted, 0.9));
+            c.put("median_relative_delta", Statistics.quantile(sorted, 0.5));
+            c.put("p90_relative_delta", Statistics.quantile(sorted, 0.9));
         }
         return c;
     }
@@ -115,16 +115,9 @@ final class SegmentReport {
         double[] sorted = relativeDeltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         String line = String.format(Locale.ROOT, "attribution: %d of %d traces flagged 'large delta'", large, all);
         if (sorted.length > 0) {
-            line += String.format(Locale.ROOT, " (median |delta| = %.1f%% of |F(x) - F(x')|)", 100 * quantile(sorted, 0.5));
+            line += String.format(Locale.ROOT, " (median |delta| = %.1f%% of |F(x) - F(x')|)", 100 * Statistics.quantile(sorted, 0.5));
         }
         return large > 0.1 * all ? line + ": more path points would bring the attributions closer to completeness" : line;
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /**

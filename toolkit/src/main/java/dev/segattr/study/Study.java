@@ -4,7 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.cli.Main;
+import dev.segattr.attribution.PointScheme;
+import dev.segattr.sft.Evaluator;
+import dev.segattr.sft.FineTune;
+import dev.segattr.sft.TrainConfig;
+import dev.segattr.sft.TrainResult;
+import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.EvaluateStage;
+import dev.segattr.stage.ModelSource;
+import dev.segattr.stage.SegmentStage;
+import dev.segattr.stage.SelectStage;
+import dev.segattr.stage.StageListener;
+import dev.segattr.stage.TrainStage;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.OutputLock;
 import dev.segattr.experiment.RunRecord;
@@ -12,12 +24,12 @@ import dev.segattr.model.Encoded;
 import dev.segattr.model.Tokenizer;
 import dev.segattr.synth.Auroc;
 import dev.segattr.synth.Role;
+import dev.segattr.synth.RoleClassifier;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
 import dev.segattr.viz.Charts;
 import dev.segattr.viz.TokenHeatMap;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,9 +50,9 @@ import java.util.stream.Stream;
  * fine-tune a copy of that model per method (full, selective, random...), evaluate the starting model and every
  * fine-tuned one on held-out problems, and write tables, charts and one experiment record.
  *
- * <p>Each stage is the {@code segattr} command of the same name, run in this process, so a study does exactly
- * what the commands do; each stage's output is kept, and a run that stops (or is killed) continues where it
- * was when started again with the same folder.
+ * <p>Each stage is the library stage the {@code segattr} command of the same name runs ({@code dev.segattr.stage}),
+ * so a study does exactly what the commands do; each stage's output is kept, and a run that stops (or is killed)
+ * continues where it was when started again with the same folder.
  *
  * <pre>
  * RUN/inputs/{train,test}.jsonl    the data, cut to the configured sizes
@@ -61,6 +73,8 @@ public final class Study {
     private final Path base;
     private final Path run;
     private final PrintWriter log;
+    private final StageListener events;
+    private final Workers workers;
     private final RunRecord record;
 
     private Study(StudyConfig config, Path base, Path run, PrintWriter log) {
@@ -68,6 +82,8 @@ public final class Study {
         this.base = base;
         this.run = run;
         this.log = log;
+        this.events = new StudyLog(log);
+        this.workers = new Workers(config.workers());
         this.record = RunRecord.start("run", relativeConfig(config, base, run));
     }
 
@@ -79,7 +95,10 @@ public final class Study {
      */
     public static RunRecord run(StudyConfig config, Path base, Path run, PrintWriter log) {
         try (OutputLock lock = OutputLock.acquire(run)) { // one study at a time in a run folder
-            return new Study(config, base, run, log).execute();
+            Study study = new Study(config, base, run, log);
+            try (study.workers) {
+                return study.execute();
+            }
         }
     }
 
@@ -87,57 +106,124 @@ public final class Study {
         long started = System.nanoTime();
         Path model = base.resolve(config.model());
         record.seed("study", config.seed()).input("model", model);
+        for (int i = 0; i < config.seeds().size(); i++) {
+            record.seed("fine-tune " + (i + 1), config.seeds().get(i));
+        }
         Path train = stage("inputs", () -> cut(base.resolve(config.train()), run.resolve("inputs/train.jsonl"), config.trainLimit()));
         Path test = stage("inputs", () -> cut(base.resolve(config.test()), run.resolve("inputs/test.jsonl"), config.testLimit()));
         record.input("train", train).input("test", test);
 
+        // The starting model's evaluation needs nothing but the test file: it runs beside the attribution (see Workers).
+        workers.evaluate(() -> evaluate(BASE, model, test, config.evaluation()));
+
         Path segmented = run.resolve("segmented.jsonl");
         Path attributed = run.resolve("attributed.jsonl");
         Path selected = run.resolve("selected.jsonl");
-        stage("segment", () -> command(segmented, "segment", "--in", train, "--out", segmented));
+        stage("segment", () -> done(segmented, () -> SegmentStage.run(train, segmented, SegmentStage.Options.reference(), events)));
+        if (config.ablation()) {
+            workers.evaluate(() -> stage("score ablation", () -> Ablation.write(model, segmented, run.resolve("ablation.jsonl"))));
+        }
         StudyConfig.Attribution a = config.attribution();
-        stage("attribute", () -> command(attributed, "attribute", "--model", model, "--in", segmented, "--out", attributed,
-                "--steps", a.steps(), "--points", a.points(), "--batch", a.batch(), "--baseline", a.baseline()));
+        AttributeStage.Options attribution = AttributeStage.Options.of(model)
+                .withPoints(PointScheme.parse(a.points()), a.steps()).withBatch(a.batch()).withBaseline(AttributeStage.BaselineKind.parse(a.baseline()));
+        attribution.validate();
+        stage("attribute", () -> done(attributed, () -> AttributeStage.run(segmented, attributed, attribution, events)));
         StudyConfig.Selection s = config.selection();
+        SelectStage.Options selection = new SelectStage.Options(SelectStage.Policy.parse(s.policy()), s.tau(), s.beta(), config.seed(), null);
         stage("select", () -> {
-            command(null, "select", "--in", attributed, "--out", selected, "--policy", s.policy(), "--tau", s.tau(),
-                    "--beta", s.beta(), "--seed", config.seed(), "--table", run.resolve("segments.html"));
-            return command(null, "select", "--in", attributed, "--out", selected, "--policy", s.policy(), "--tau", s.tau(),
-                    "--beta", s.beta(), "--seed", config.seed(), "--table", run.resolve("segments.csv"));
+            SelectStage.run(attributed, selected, selection.withTable(run.resolve("segments.html")), events);
+            SelectStage.run(attributed, selected, selection.withTable(run.resolve("segments.csv")), events);
+            return selected;
         });
+        if (config.methods().contains("strength")) {
+            Path strength = trainingFile("strength");
+            stage("select strength", () -> done(strength, () -> SelectStage.run(attributed, strength,
+                    selection.withPolicy(SelectStage.Policy.STRENGTH), events)));
+        }
+        if (config.methods().contains("oracle")) {
+            stage("select oracle", () -> Oracle.write(selected, trainingFile("oracle")));
+        }
 
-        Map<String, Path> models = new LinkedHashMap<>();
-        models.put(BASE, model);
+        List<Fit> fits = fits();
         StudyConfig.Training t = config.training();
-        for (String method : config.methods()) {
-            Path out = run.resolve("models").resolve(method);
-            models.put(method, out);
-            stage("train " + method, () -> {
-                List<Object> args = new ArrayList<>(List.of("train", "--model", model, "--in", selected, "--out", out,
-                        "--mask", method, "--epochs", t.epochs(), "--lr", t.lr(), "--batch", t.batch(), "--grad-accum", t.gradAccum(),
-                        "--warmup", t.warmup(), "--weight-decay", t.weightDecay(), "--max-length", t.maxLength(),
-                        "--seed", config.seed(), "--keep-checkpoints", 1));
-                if (Files.isDirectory(out.resolve("checkpoints"))) {
-                    args.add("--resume");
-                }
-                return command(out.resolve("record.json"), args.toArray());
+        StudyConfig.Evaluation e = config.evaluation();
+        List<Runnable> lane = new ArrayList<>();
+        for (Fit fit : fits) {
+            lane.add(() -> {
+                Path out = modelDir(fit);
+                stage("train " + fit, () -> done(out.resolve("record.json"), () -> {
+                    TrainConfig trainConfig = TrainConfig.defaults().withEpochs(t.epochs()).withLearningRate(t.lr()).withBatchSize(t.batch())
+                            .withGradAccum(t.gradAccum()).withWarmupRatio(t.warmup()).withWeightDecay(t.weightDecay())
+                            .withMaxLength(t.maxLength()).withSeed(fit.seed()).withKeepCheckpoints(1);
+                    TrainStage.Options options = TrainStage.Options.of(model).withTrain(trainConfig)
+                            .withMask(TrainingData.MaskMode.parse(mask(fit.method())))
+                            .withResume(Files.isDirectory(out.resolve("checkpoints")));
+                    FineTune.Outcome outcome = TrainStage.run(trainingFile(fit.method()), out, options, events);
+                    List<TrainResult.Epoch> epochs = outcome.result().epochs();
+                    log.printf(Locale.ROOT, "trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n",
+                            outcome.result().steps().size(), epochs.size(), epochs.get(epochs.size() - 1).loss(), run.relativize(out));
+                }));
+                workers.evaluate(() -> evaluate(fit.toString(), out, test, e));
             });
         }
-        StudyConfig.Evaluation e = config.evaluation();
-        for (Map.Entry<String, Path> m : models.entrySet()) {
-            Path out = run.resolve("eval").resolve(m.getKey() + ".jsonl");
-            stage("evaluate " + m.getKey(), () -> command(out.resolveSibling(m.getKey() + ".record.json"), "evaluate",
-                    "--model", m.getValue(), "--in", test, "--out", out, "--max-new-tokens", e.maxNewTokens(), "--greedy",
-                    "--batch", e.batch()));
-        }
+        workers.gradientLane(lane);
 
-        List<Map<String, Object>> summary = stage("report", () -> report(models, selected));
-        record.metric("methods", summary);
+        Report report = stage("report", () -> new Report(config, run, log, record).write(fits, selected, attributed, model));
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));
         record.finish().write(run.resolve("record.json"));
-        log.println(Summary.markdown(summary));
+        log.println(report.markdown());
         log.flush();
         return record;
+    }
+
+    /** One fine-tune: a method and a seed. */
+    record Fit(String method, long seed) {
+        @Override
+        public String toString() {
+            return method + "-seed" + seed;
+        }
+    }
+
+    List<Fit> fits() {
+        List<Fit> fits = new ArrayList<>();
+        for (String method : config.methods()) {
+            for (long seed : config.seeds()) {
+                fits.add(new Fit(method, seed));
+            }
+        }
+        return fits;
+    }
+
+    private Path modelDir(Fit fit) {
+        return run.resolve("models").resolve(fit.method()).resolve("seed" + fit.seed());
+    }
+
+    /** The records a method trains on: the reference selection, or the strength-only or ground-truth one. */
+    private Path trainingFile(String method) {
+        return switch (method) {
+            case "strength" -> run.resolve("selected-strength.jsonl");
+            case "oracle" -> run.resolve("selected-oracle.jsonl");
+            default -> run.resolve("selected.jsonl");
+        };
+    }
+
+    /** {@code segattr train --mask}: strength and oracle supervise their files' selected segments. */
+    private static String mask(String method) {
+        return switch (method) {
+            case "strength", "oracle" -> "selective";
+            default -> method;
+        };
+    }
+
+    private void evaluate(String name, Path model, Path test, StudyConfig.Evaluation e) {
+        Path out = run.resolve("eval").resolve(name + ".jsonl");
+        Evaluator.Settings greedy = Evaluator.Settings.greedy(e.maxNewTokens()).withBatchSize(e.batch());
+        stage("evaluate " + name, () -> done(EvaluateStage.recordPath(out), () -> {
+            EvaluateStage.Outcome outcome = EvaluateStage.run(test, out, new EvaluateStage.Options(ModelSource.of(model), greedy), events);
+            Evaluator.Result r = outcome.result();
+            log.printf(Locale.ROOT, "evaluated %s: accuracy %.3f on %d problems, %.1f mean output tokens, %d hit the limit, %.1fs%n",
+                    name, r.accuracy(), r.questions(), r.meanOutputTokens(), r.hitLimit(), r.seconds());
+        }));
     }
 
     // ---- stages
@@ -151,24 +237,19 @@ public final class Study {
         log.println("== " + name);
         log.flush();
         T result = stage.run();
-        record.timings.merge(name, (System.nanoTime() - t0) / 1e9, Double::sum);
+        synchronized (record) {
+            record.timings.merge(name, (System.nanoTime() - t0) / 1e9, Double::sum);
+        }
         return result;
     }
 
-    /** Runs a segattr command in this process, unless its output {@code done} exists already. */
-    private Path command(Path done, Object... args) {
-        if (done != null && Files.exists(done)) {
+    /** Runs a stage unless its output {@code done} exists already (a run started again continues where it stopped). */
+    private Path done(Path done, Runnable stage) {
+        if (Files.exists(done)) {
             log.println("   (done before: " + run.relativize(done) + ")");
             return done;
         }
-        String[] strings = Stream.of(args).map(o -> o instanceof Double d ? String.valueOf(d) : String.valueOf(o)).toArray(String[]::new);
-        CommandLine cli = Main.commandLine();
-        cli.setErr(log);
-        cli.setOut(log); // the commands' figures go to the study's log, not to the process's stdout
-        int code = cli.execute(strings);
-        if (code != 0) {
-            throw new BadInputException("study stopped: segattr " + String.join(" ", strings) + " exited with " + code);
-        }
+        stage.run();
         return done;
     }
 
@@ -184,113 +265,6 @@ public final class Study {
         return to;
     }
 
-    // ---- the report
-
-    private List<Map<String, Object>> report(Map<String, Path> models, Path selected) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        Map<String, double[]> losses = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> m : models.entrySet()) {
-            String name = m.getKey();
-            JsonNode eval = readJson(run.resolve("eval").resolve(name + ".record.json")).path("metrics");
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("method", name);
-            row.put("accuracy", eval.path("accuracy").asDouble());
-            row.put("mean_output_tokens", eval.path("mean_output_tokens").asDouble());
-            row.put("hit_length_limit", eval.path("hit_length_limit").asInt());
-            row.put("questions", eval.path("questions").asInt());
-            if (!name.equals(BASE)) {
-                JsonNode train = readJson(m.getValue().resolve("record.json")).path("metrics");
-                row.put("supervised_fraction", train.path("supervised_fraction_of_completion").asDouble());
-                row.put("final_loss", train.path("final_loss").asDouble());
-                losses.put(name, doubles(train.path("loss_per_update")));
-            }
-            rows.add(row);
-        }
-        Summary.write(rows, run);
-        Path charts = run.resolve("charts");
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        Map<String, Double> length = new LinkedHashMap<>();
-        rows.forEach(r -> {
-            accuracy.put((String) r.get("method"), (Double) r.get("accuracy"));
-            length.put((String) r.get("method"), (Double) r.get("mean_output_tokens"));
-        });
-        Charts.savePng(Charts.bars("Accuracy on held-out problems (greedy)", "accuracy", accuracy), charts.resolve("accuracy.png"));
-        Charts.savePng(Charts.bars("Mean output length", "tokens", length), charts.resolve("output-length.png"));
-        Charts.savePng(Charts.curves("Fine-tuning loss per update", "loss", losses), charts.resolve("loss.png"));
-
-        SegmentReport segments = SegmentReport.read(selected);
-        Charts.savePng(Charts.strengthConsistency(segments.groups(), config.selection().beta()), charts.resolve("strength-consistency.png"));
-        if (segments.hasRoles()) {
-            Map<String, Object> auroc = segments.auroc();
-            record.metric("auroc", auroc);
-            AtomicFile.writeString(run.resolve("roles.md"), segments.rolesMarkdown());
-            log.println(segments.rolesMarkdown());
-        }
-        record.metric("segments", segments.totals());
-        record.metric("attribution", segments.convergence());
-        log.println(segments.convergenceLine());
-        heatMap(selected, models.get(BASE));
-        return rows;
-    }
-
-    /** The token heat map of the first attributed trace, with its selection. */
-    private void heatMap(Path selected, Path model) {
-        JsonLines.Line first;
-        try (Stream<JsonLines.Line> lines = JsonLines.read(selected)) {
-            first = lines.filter(l -> l.json().path("token_attributions").isArray()).findFirst().orElse(null);
-        }
-        if (first == null) {
-            return;
-        }
-        Trace trace = Trace.fromJson(first);
-        List<Segment> segments = trace.segments();
-        try (Tokenizer tok = Tokenizer.load(model)) {
-            AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, segments);
-            Encoded enc = target.encoded();
-            List<String> tokens = new ArrayList<>();
-            List<Double> values = new ArrayList<>();
-            List<Integer> segmentOf = new ArrayList<>();
-            JsonNode perSegment = first.json().get("token_attributions");
-            for (int s = 0; s < target.segmentCount(); s++) {
-                int[] range = target.segmentTokens(s); // {from, to}: the segment's tokens
-                for (int i = range[0]; i < range[1]; i++) {
-                    tokens.add(target.text().substring(enc.start()[i], enc.end()[i]));
-                    values.add(perSegment.get(s).get(i - range[0]).asDouble());
-                    segmentOf.add(s);
-                }
-            }
-            Set<Integer> chosen = new HashSet<>();
-            first.json().path("selected_segments").forEach(n -> chosen.add(n.asInt()));
-            List<String> labels = new ArrayList<>();
-            JsonNode roles = first.json().path("segment_roles");
-            for (int s = 0; s < target.segmentCount(); s++) {
-                labels.add(String.format(Locale.ROOT, "strength %.3f, consistency %.2f%s",
-                        first.json().path("strength").path(s).asDouble(), first.json().path("consistency").path(s).asDouble(),
-                        roles.isArray() ? ", role " + roles.path(s).asText() : ""));
-            }
-            String html = TokenHeatMap.of(tokens, values.stream().mapToDouble(Double::doubleValue).toArray(),
-                            segmentOf.stream().mapToInt(Integer::intValue).toArray())
-                    .selected(chosen).segmentLabels(labels).title("Trace " + trace.id() + ": token attributions").toHtml();
-            AtomicFile.writeString(run.resolve("charts/heatmap.html"), "<!doctype html><meta charset=\"utf-8\"><body>" + html + "</body>\n");
-        }
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            return JsonLines.MAPPER.readTree(file.toFile());
-        } catch (java.io.IOException e) {
-            throw new BadInputException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] v = new double[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asDouble();
-        }
-        return v;
-    }
-
     /** The configuration with its paths relative to the run folder, so that the record can be run again. */
     private static ObjectNode relativeConfig(StudyConfig config, Path base, Path run) {
         ObjectNode json = JsonLines.MAPPER.valueToTree(config);
@@ -300,6 +274,16 @@ public final class Study {
             json.put(field, from.relativize(p).toString());
         }
         return json;
+    }
+
+    /** The classifier that gives the census each generated segment's role, from the synthetic generator's phrasings. */
+    static java.util.Optional<Census.SegmentClassifier> classifier() {
+        return java.util.Optional.of(segment -> RoleClassifier.classify(segment).role());
+    }
+
+    /** Accuracy against mean output tokens per method, both 95% intervals drawn (as RUN/charts/accuracy-vs-length.png). */
+    public static org.knowm.xchart.XYChart tradeoffChart(List<Summary.MethodRow> rows) {
+        return TradeoffChart.of(rows);
     }
 
     static Set<Role> important() {

@@ -14,6 +14,13 @@ import java.util.List;
  * Everything a study run needs, as one JSON file: which model and data, and the settings of each stage.
  * Paths are relative to the configuration file's folder. A run's record carries this configuration, so a
  * run can be repeated from its record ({@code segattr run --config RUN/record.json}).
+ *
+ * <p>{@code methods}: full, selective (the configured selection), random (random segments at the selection's token
+ * budget), strength (strength only: the smallest top-k reaching tau, no consistency filter), oracle (the records'
+ * ground-truth essential and reflective segments, {@code segment_roles}), top-tokens. Each is fine-tuned once per
+ * entry of {@code seeds} (default: {@code [seed]}); {@code workers} fine-tunes and evaluations run side by side,
+ * one PyTorch thread each (default 1). {@code ablation} true also scores the training segments by leaving each out
+ * (the scorer table's second row; default false).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record StudyConfig(
@@ -28,9 +35,15 @@ public record StudyConfig(
         List<String> methods,
         Training training,
         Evaluation evaluation,
-        long seed) {
+        long seed,
+        List<Long> seeds,
+        Integer workers,
+        Boolean ablation) {
 
-    /** {@code segattr attribute}'s settings. */
+    /** The methods a study can compare, besides the starting model. */
+    public static final List<String> METHODS = List.of("full", "selective", "random", "strength", "oracle", "top-tokens");
+
+    /** {@code segattr attribute}'s settings; batch 0 = auto (points per pass chosen per trace). */
     public record Attribution(int steps, String points, int batch, String baseline) {
     }
 
@@ -55,10 +68,25 @@ public record StudyConfig(
             throw new BadInputException("study configuration: 'attribution', 'selection', 'methods', 'training' and 'evaluation' are required");
         }
         for (String m : methods) {
-            if (!List.of("full", "selective", "random", "top-tokens").contains(m)) {
+            if (!METHODS.contains(m)) {
                 throw new BadInputException("study configuration: field 'methods': unknown method '" + m
-                        + "' (full, selective, random, top-tokens)");
+                        + "' (" + String.join(", ", METHODS) + ")");
             }
+        }
+        if (seeds == null || seeds.isEmpty()) {
+            seeds = List.of(seed); // one fine-tune per method, with the study's seed
+        }
+        if (seeds.stream().distinct().count() != seeds.size()) {
+            throw new BadInputException("study configuration: field 'seeds': each seed once, got " + seeds);
+        }
+        if (workers == null) {
+            workers = 1;
+        }
+        if (ablation == null) {
+            ablation = false;
+        }
+        if (workers < 1) {
+            throw new BadInputException("study configuration: field 'workers': at least 1, got " + workers);
         }
         if (trainLimit < 0 || testLimit < 0) {
             throw new BadInputException("study configuration: train_limit and test_limit must be >= 0 (0 = all)");
@@ -76,6 +104,11 @@ public record StudyConfig(
                     .treeToValue(tree, StudyConfig.class);
         } catch (BadInputException e) {
             throw new BadInputException(file + ": " + e.getMessage());
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            if (e.getCause() instanceof BadInputException bad) {
+                throw new BadInputException(file + ": " + bad.getMessage()); // the constructor's own check, unwrapped
+            }
+            throw new BadInputException(file + ": not a study configuration (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new BadInputException(file + ": not a study configuration (" + first + ")");

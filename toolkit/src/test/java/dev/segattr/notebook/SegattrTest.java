@@ -300,15 +300,15 @@ class SegattrTest {
         assertTrue(log.contains("== attribute"), log);
         assertTrue(log.contains("trained 2 updates over 1 epochs"), "the commands' stdout goes to the log too:\n" + log);
 
-        assertEquals(List.of("base", "selective"), study.rows().stream().map(r -> r.get("method")).toList());
+        assertEquals(List.of("base", "selective"), study.rows().stream().map(r -> r.method()).toList());
         assertEquals(List.of("text/html", "text/plain"), List.copyOf(study.mimeBundle().keySet()));
         String summary = study.mimeBundle().get("text/html").toString();
         assertTrue(summary.contains("<td style=\"text-align:left\">selective</td>"), summary);
-        double accuracy = (Double) study.rows().get(1).get("accuracy");
+        double accuracy = study.rows().get(1).accuracy().estimate();
         assertTrue(summary.contains(String.format(java.util.Locale.ROOT, ">%.3f</td>", accuracy)), "numbers rounded for reading: " + summary);
         SegmentTable segments = study.segments();
         assertTrue(segments.rowCount() >= 3);
-        assertEquals(List.of("selective"), study.lossCurves().getSeriesCollection().stream().map(x -> x.getName()).toList());
+        assertEquals(List.of("selective-seed1"), study.lossCurves().getSeriesCollection().stream().map(x -> x.getName()).toList());
         assertEquals(2, study.accuracy().getSeriesCollection().iterator().next().getXData().size());
         assertTrue(study.scatter().getSeriesCollection().size() >= 2);
         assertTrue(study.roles().mimeBundle().get("text/markdown").toString().startsWith("| role |"));
