@@ -1,7 +1,7 @@
 package dev.segattr.attribution;
 
-import dev.segattr.model.Encoded;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Encoded;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
 

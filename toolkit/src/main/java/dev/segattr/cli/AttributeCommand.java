@@ -14,7 +14,7 @@ import dev.segattr.attribution.PointScheme;
 import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.attribution.TokenScores;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.sft.ChatFormat;
 import dev.segattr.sft.Evaluator;
 import dev.segattr.trace.JsonLines;

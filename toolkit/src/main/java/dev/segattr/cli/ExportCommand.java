@@ -1,7 +1,7 @@
 package dev.segattr.cli;
 
 import dev.segattr.BadInputException;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;

@@ -10,7 +10,7 @@ import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.attribution.TokenScores;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import picocli.CommandLine.Command;

@@ -15,7 +15,7 @@ import dev.segattr.attribution.PointScheme;
 import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.select.SegmentMetrics;
 import dev.segattr.select.SegmentTable;
 import dev.segattr.select.Selection;

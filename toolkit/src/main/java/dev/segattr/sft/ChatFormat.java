@@ -2,7 +2,7 @@ package dev.segattr.sft;
 
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Trace;
 
 import java.util.Objects;

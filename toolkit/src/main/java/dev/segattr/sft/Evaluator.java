@@ -8,7 +8,7 @@ import dev.segattr.model.CausalLM;
 import dev.segattr.model.Generation;
 import dev.segattr.model.GenerationConfig;
 import dev.segattr.model.Generator;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Answers;
 import dev.segattr.trace.JsonLines;
 

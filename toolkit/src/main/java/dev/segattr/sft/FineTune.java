@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.viz.Charts;
 import org.knowm.xchart.XYChart;
 

@@ -36,7 +36,7 @@ final class IgFixture {
         return Trace.of("golden", json.get("question").asText(), json.get("reasoning").asText(), json.get("answer").asText());
     }
 
-    AnswerTarget target(dev.segattr.model.Tokenizer tokenizer) {
+    AnswerTarget target(dev.segattr.tokenizer.Tokenizer tokenizer) {
         Trace t = trace();
         return AnswerTarget.of(tokenizer, AnswerTarget.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
     }

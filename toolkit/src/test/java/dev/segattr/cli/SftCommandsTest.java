@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.segattr.experiment.Hashes;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import dev.segattr.BadInputException;
 import java.util.ArrayList;
