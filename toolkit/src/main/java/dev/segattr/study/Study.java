@@ -9,7 +9,7 @@ import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.tokenizer.Encoded;
 import dev.segattr.tokenizer.Tokenizer;
-import dev.segattr.synth.Auroc;
+import dev.segattr.select.Auroc;
 import dev.segattr.synth.Role;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;

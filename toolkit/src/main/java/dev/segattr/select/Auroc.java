@@ -1,5 +1,7 @@
-package dev.segattr.synth;
+package dev.segattr.select;
 
+import dev.segattr.synth.Role;
+import dev.segattr.synth.Roles;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;

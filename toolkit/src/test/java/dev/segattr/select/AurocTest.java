@@ -1,5 +1,6 @@
-package dev.segattr.synth;
+package dev.segattr.select;
 
+import dev.segattr.synth.Role;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
