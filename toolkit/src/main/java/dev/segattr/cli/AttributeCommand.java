@@ -15,6 +15,7 @@ import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.attribution.TokenScores;
 import dev.segattr.model.CausalLM;
 import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
@@ -104,7 +105,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     private void run(Tokenizer tok, EmbeddingModel em, IntegratedGradients ig, int maxPositions) {
         String settings = ig.settings();
-        UnaryOperator<String> prompt = AnswerTarget.promptOf(tok);
+        UnaryOperator<String> prompt = TraceLayout.promptOf(tok);
         int total = countRecords(in);
         try (PartialOutput output = PartialOutput.open(out, r -> r.path("id").asText())) {
             for (ObjectNode kept : output.keptRecords()) {

@@ -11,6 +11,7 @@ import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.attribution.TokenScores;
 import dev.segattr.model.CausalLM;
 import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ final class LogprobsCommand implements Callable<Integer> {
              Stream<JsonLines.Line> lines = JsonLines.read(in)) {
             tok.checkFits(lm.config().vocabSize());
             EmbeddingModel em = EmbeddingModel.of(lm);
-            UnaryOperator<String> prompt = AnswerTarget.promptOf(tok);
+            UnaryOperator<String> prompt = TraceLayout.promptOf(tok);
             JsonLines.write(out, lines.map(line -> score(line, tok, em, prompt)));
         }
         return 0;

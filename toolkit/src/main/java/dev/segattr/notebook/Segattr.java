@@ -27,6 +27,7 @@ import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
 import dev.segattr.study.Study;
 import dev.segattr.study.StudyConfig;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Segmenter;
@@ -207,7 +208,7 @@ public final class Segattr {
 
     public static Attribution attribute(Model model, Trace trace, IntegratedGradients.Options options) {
         Segments segments = segmentsOf(trace);
-        AnswerTarget target = AnswerTarget.of(model.tokenizer(), AnswerTarget.promptOf(model.tokenizer()), trace, segments.segments());
+        AnswerTarget target = AnswerTarget.of(model.tokenizer(), TraceLayout.promptOf(model.tokenizer()), trace, segments.segments());
         TokenAttribution result = target.attribute(new IntegratedGradients(model.embeddingModel(), options));
         return new Attribution(trace, segments, target, result);
     }
@@ -228,7 +229,7 @@ public final class Segattr {
 
     /** F(x' + alpha (x - x')) of a trace's answer at points of the straight path from the baseline (alpha 0) to the input (alpha 1). */
     public static double[] targetAlongPath(Model model, Trace trace, IntegratedGradients.Options options, double... alphas) {
-        AnswerTarget target = AnswerTarget.of(model.tokenizer(), AnswerTarget.promptOf(model.tokenizer()), trace, segmentsOf(trace).segments());
+        AnswerTarget target = AnswerTarget.of(model.tokenizer(), TraceLayout.promptOf(model.tokenizer()), trace, segmentsOf(trace).segments());
         return new IntegratedGradients(model.embeddingModel(), options)
                 .targetAlongPath(target.ids(), target.answerFrom(), target.answerTo(), alphas);
     }

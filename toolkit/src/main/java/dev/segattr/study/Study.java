@@ -11,6 +11,7 @@ import dev.segattr.tokenizer.Encoded;
 import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.select.Auroc;
 import dev.segattr.synth.Role;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
@@ -241,7 +242,7 @@ public final class Study {
         Trace trace = Trace.fromJson(first);
         List<Segment> segments = trace.segments();
         try (Tokenizer tok = Tokenizer.load(model)) {
-            AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, segments);
+            AnswerTarget target = AnswerTarget.of(tok, TraceLayout.promptOf(tok), trace, segments);
             Encoded enc = target.encoded();
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.segattr.attribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
 
@@ -38,7 +39,7 @@ final class IgFixture {
 
     AnswerTarget target(dev.segattr.tokenizer.Tokenizer tokenizer) {
         Trace t = trace();
-        return AnswerTarget.of(tokenizer, AnswerTarget.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
+        return AnswerTarget.of(tokenizer, TraceLayout.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
     }
 
     /** U as transformers' apply_chat_template rendered it. */
