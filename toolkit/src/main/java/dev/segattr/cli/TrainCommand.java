@@ -4,6 +4,7 @@ import dev.segattr.BadInputException;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
+import dev.segattr.viz.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,6 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             err.println("segattr train: " + line);
             err.flush();
         });
+        Charts.savePng(outcome.result().lossChart(), out.resolve("loss.png"));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n", outcome.result().steps().size(),
                 outcome.result().epochs().size(), outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss(), out);

@@ -493,6 +493,7 @@ public final class Segattr {
                 }
             });
         }
+        Charts.savePng(outcome.result().lossChart(), out.resolve("loss.png"));
         return new Trained(out, outcome);
     }
 

@@ -12,6 +12,7 @@ import dev.segattr.sft.TrainingData;
 import dev.segattr.synth.Synth;
 import dev.segattr.synth.SynthConfig;
 import dev.segattr.synth.SynthTrace;
+import dev.segattr.viz.Charts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,7 @@ public final class EmbeddedDefault {
                 .withBatchSize(s.batchSize()).withWeightDecay(0.01).withSeed(s.seed()).withMaxLength(1024).withKeepCheckpoints(1);
         FineTune.Outcome outcome = FineTune.run(FineTune.Options.of(init, pretrainFile, trained)
                 .withMask(TrainingData.MaskMode.FULL).withTrain(train0).withResume(true), log);
+        Charts.savePng(outcome.result().lossChart(), trained.resolve("loss.png"));
         Path model = modelDir(data);
         for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "loss.png")) {
             copy(trained.resolve(name), model.resolve(name));
