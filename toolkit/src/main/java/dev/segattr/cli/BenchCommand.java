@@ -8,6 +8,7 @@ import dev.segattr.bench.NativeAllocator;
 import dev.segattr.bench.Section;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -120,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
                         + "max_position_embeddings " + lm.config().maxPositionEmbeddings());
             }
             if (saveModel != null) {
-                lm.save(saveModel);
+                CheckpointWriter.save(lm, saveModel);
             }
             report = Bench.run(lm, model != null ? model.toString() : "init", options);
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -120,7 +121,7 @@ public final class FineTune {
                             s.epoch(), s.step(), s.loss(), s.learningRate(), s.gradNorm(), s.tokens() / Math.max(1e-9, s.seconds()))))
                     .train(model, data.examples(), o.out());
             long trained = System.nanoTime();
-            model.save(o.out());
+            CheckpointWriter.save(model, o.out());
             copyModelFiles(o.model(), o.out());
             record.timing("training", Duration.ofNanos(trained - prepared));
         }

@@ -3,6 +3,7 @@ package dev.segattr.study;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
 import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.tokenizer.TokenizerTrainer;
@@ -100,7 +101,7 @@ public final class EmbeddedDefault {
                     .withTokens(null, List.of(tokenizer.eosId()), tokenizer.padId());
         }
         try (CausalLM model = CausalLM.init(config, s.seed())) {
-            model.save(init);
+            CheckpointWriter.save(model, init);
         }
         log.accept(String.format("tokenizer: %d tokens; model: qwen3, hidden %d, %d layers", config.vocabSize(), s.hidden(), s.layers()));
 
