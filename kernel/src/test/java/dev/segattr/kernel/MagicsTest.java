@@ -25,12 +25,12 @@ class MagicsTest {
     @TempDir
     static Path dir;
 
-    private static Evaluator evaluator;
+    private static CellEvaluator evaluator;
     private static Magics magics;
 
     @BeforeAll
     static void start() throws Exception {
-        evaluator = new Evaluator(Kernel.startupClassPath(), List.of());
+        evaluator = new CellEvaluator(Kernel.startupClassPath(), List.of());
         Path repo = TestJars.mavenRepository(dir.resolve("m2"));
         // Offline, with a remote that would not answer anyway: only the local repository can serve.
         MavenResolver maven = new MavenResolver(repo,
