@@ -1,6 +1,7 @@
 package dev.segattr.study;
 
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.viz.HtmlTable;
 import dev.segattr.viz.RichDisplay;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -59,17 +60,7 @@ public final class Summary {
     }
 
     static String html(Table t) {
-        StringBuilder h = new StringBuilder("<table><thead><tr>");
-        t.columnNames().forEach(c -> h.append("<th>").append(c).append("</th>"));
-        h.append("</tr></thead><tbody>");
-        for (int r = 0; r < t.rowCount(); r++) {
-            h.append("<tr>");
-            for (int c = 0; c < t.columnCount(); c++) {
-                h.append("<td>").append(t.getString(r, c)).append("</td>");
-            }
-            h.append("</tr>");
-        }
-        return h.append("</tbody></table>").toString();
+        return HtmlTable.of(t).toHtml();
     }
 
     /** The table as a notebook shows it. */
