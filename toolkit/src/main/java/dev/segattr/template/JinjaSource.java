@@ -15,7 +15,7 @@ import java.util.List;
  * markers left and is rendered with jinjava's own trimming off.
  *
  * <p>Inside tags, Python-isms are rewritten ({@link Expressions}): slices ({@code messages[::-1]}) become the
- * {@code segattr_slice} filter, and operators get Python's precedence with parentheses. {@link Blocks} then
+ * {@code segattr_slice} filter, and operators get Python's precedence with parentheses. {@link JinjavaWriter} then
  * writes the pieces out, sending every printed expression through the {@code segattr_str} filter so that
  * values print as Python's {@code str()} would.
  */
@@ -37,7 +37,7 @@ final class JinjaSource {
     static String toJinjava(String jinja2Source) {
         JinjaSource s = new JinjaSource(normalizeNewlines(jinja2Source));
         s.run();
-        return new Blocks(s.out).toJinjava();
+        return new JinjavaWriter(s.out).toJinjava();
     }
 
     /** Jinja2's lexer: split at \r\n, \r, \n; drop one trailing empty line (keep_trailing_newline=False). */

@@ -13,7 +13,7 @@ import java.util.Set;
  * so {@code loop.index} counts kept items) and the loop's {@code {% else %}} branch (taken when nothing was
  * iterated).
  */
-final class Blocks {
+final class JinjavaWriter {
 
     private static final Set<String> OPENERS =
             Set.of("if", "for", "macro", "call", "filter", "with", "block", "autoescape", "generation");
@@ -21,7 +21,7 @@ final class Blocks {
     private final List<JinjaSource.Piece> pieces;
     private final StringBuilder out = new StringBuilder();
 
-    Blocks(List<JinjaSource.Piece> pieces) {
+    JinjavaWriter(List<JinjaSource.Piece> pieces) {
         this.pieces = pieces;
     }
 
