@@ -68,6 +68,17 @@ class MagicsTest {
     }
 
     @Test
+    void magicArgumentsAreSplitByJjavasParserAndCellMagicsAreRefusedClearly() {
+        // Indented magic, a quoted word with an escaped quote inside; "x % 2" is code (the '%' is not at a line start).
+        List<Magics.Part> parts = Magics.split("  %classpath \"a b\" \"say \\\"hi\\\"\"\nint y = x % 2;");
+        assertEquals("classpath", parts.get(0).magic());
+        assertEquals(List.of("a b", "say \"hi\""), parts.get(0).args());
+        assertEquals("int y = x % 2;", parts.get(1).code());
+        Magics.MagicException e = assertThrows(Magics.MagicException.class, () -> Magics.split("%%time\nint a = 1;"));
+        assertEquals("%%time: cell magics are not supported (line magics: %jars, %classpath, %maven)", e.getMessage());
+    }
+
+    @Test
     void jarsAddsEveryMatchOfAGlob() throws Exception {
         Path lib = dir.resolve("lib");
         TestJars.jar(lib.resolve("one.jar"), Map.of("one.One", "package one; public class One { public int n() { return 1; } }"), List.of());
