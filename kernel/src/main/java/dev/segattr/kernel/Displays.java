@@ -1,5 +1,6 @@
 package dev.segattr.kernel;
 
+import dev.segattr.viz.HtmlTable;
 import dev.segattr.viz.Progress;
 import dev.segattr.viz.RichDisplay;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
@@ -59,34 +60,11 @@ final class Displays {
 
     /** A plain HTML table (Jupyter styles it), numbers right-aligned, text left, at most {@code maxRows} rows. */
     static String html(Table table, int maxRows) {
-        StringBuilder s = new StringBuilder("<table>\n");
-        if (table.name() != null && !table.name().isBlank()) {
-            s.append("<caption>").append(escape(table.name())).append("</caption>\n");
-        }
-        s.append("<thead><tr>");
-        for (Column<?> c : table.columns()) {
-            s.append("<th>").append(escape(c.name())).append("</th>");
-        }
-        s.append("</tr></thead>\n<tbody>\n");
-        int rows = Math.min(table.rowCount(), maxRows);
-        for (int r = 0; r < rows; r++) {
-            s.append("<tr>");
-            for (Column<?> c : table.columns()) {
-                s.append(c instanceof NumericColumn ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
-                        .append(escape(c.getString(r))).append("</td>");
-            }
-            s.append("</tr>\n");
-        }
-        s.append("</tbody>\n</table>\n");
-        if (table.rowCount() > rows) {
-            s.append(String.format(Locale.ROOT, "<p>... %d more rows (%d in all)</p>\n",
-                    table.rowCount() - rows, table.rowCount()));
-        }
-        return s.toString();
+        return HtmlTable.of(table).caption(table.name()).maxRows(maxRows).toHtml();
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return HtmlTable.escape(text);
     }
 
     /**

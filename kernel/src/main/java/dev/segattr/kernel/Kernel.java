@@ -48,7 +48,7 @@ public final class Kernel extends BaseKernel {
 
     private static volatile Kernel current;
 
-    private final Evaluator evaluator;
+    private final CellEvaluator evaluator;
     private final Magics magics;
 
     private Kernel(List<Path> classPath) {
@@ -64,7 +64,7 @@ public final class Kernel extends BaseKernel {
                 new StringStyler.Builder().addPrimaryStyle(TextColor.BOLD_RESET_FG)
                         .addSecondaryStyle(TextColor.BOLD_RED_FG).addHighlightStyle(TextColor.BOLD_RED_FG).build());
         Displays.register(renderer);
-        this.evaluator = new Evaluator(classPath, startupSnippets());
+        this.evaluator = new CellEvaluator(classPath, startupSnippets());
         this.magics = new Magics(evaluator::addToClasspath, classPath, MavenResolver.fromEnvironment());
     }
 
@@ -114,13 +114,13 @@ public final class Kernel extends BaseKernel {
 
     @Override
     public Object evalRaw(String code) {
-        Object value = Evaluator.NO_VALUE;
+        Object value = CellEvaluator.NO_VALUE;
         evaluator.newCell();
         try {
             for (Magics.Part part : Magics.split(code)) {
                 if (part.isMagic()) {
                     magics.run(part.magic(), part.args(), System.out);
-                    value = Evaluator.NO_VALUE;
+                    value = CellEvaluator.NO_VALUE;
                 } else {
                     value = evaluator.eval(part.code(), part.firstLine());
                 }
@@ -129,7 +129,7 @@ public final class Kernel extends BaseKernel {
             System.out.flush();
             System.err.flush();
         }
-        return value == Evaluator.NO_VALUE || value == null ? null : Displays.plain(value);
+        return value == CellEvaluator.NO_VALUE || value == null ? null : Displays.plain(value);
     }
 
     /** display(...) from a cell: a new output, one with a display id, or the update of one. */
@@ -148,15 +148,15 @@ public final class Kernel extends BaseKernel {
 
     @Override
     public List<String> formatError(Throwable e) {
-        if (e instanceof Evaluator.CompilationException) {
+        if (e instanceof CellEvaluator.CompilationException) {
             List<String> lines = new ArrayList<>(List.of("Compilation error: " + e.getMessage(), ""));
-            lines.addAll(((Evaluator.CompilationException) e).lines());
+            lines.addAll(((CellEvaluator.CompilationException) e).lines());
             return lines;
         }
-        if (e instanceof Evaluator.CellInterruptedException || e instanceof Magics.MagicException) {
+        if (e instanceof CellEvaluator.CellInterruptedException || e instanceof Magics.MagicException) {
             return List.of(e.getMessage().split("\n"));
         }
-        if (e instanceof Evaluator.CellErrorException && e.getCause() != null) {
+        if (e instanceof CellEvaluator.CellErrorException && e.getCause() != null) {
             return evaluator.describe(e.getCause());
         }
         return evaluator.describe(e);
@@ -199,7 +199,7 @@ public final class Kernel extends BaseKernel {
                     .map(n -> "%" + n).collect(Collectors.toList());
             return new ReplacementOptions(names, at - magic.group(1).length() - 1, at);
         }
-        Evaluator.Completions c = evaluator.complete(Magics.blankMagics(code), at);
+        CellEvaluator.Completions c = evaluator.complete(Magics.blankMagics(code), at);
         return c.options().isEmpty() ? null : new ReplacementOptions(c.options(), c.start(), at);
     }
 

@@ -1,5 +1,12 @@
 package dev.segattr.kernel;
 
+import org.dflib.jjava.jupyter.kernel.magic.LineMagicArgs;
+import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
+import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
+import org.dflib.jjava.jupyter.kernel.magic.ParsedCellMagic;
+import org.dflib.jjava.jupyter.kernel.magic.ParsedLineMagic;
+import org.dflib.jjava.jupyter.kernel.util.PathsHandler;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,10 +14,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,8 +28,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -40,7 +45,8 @@ final class Magics {
 
     static final List<String> NAMES = List.of("jars", "classpath", "maven");
 
-    private static final Pattern MAGIC_LINE = Pattern.compile("^\\s*%([A-Za-z_][\\w-]*)(.*)$");
+    /** A line that stands for magic {@code k} in the cell as jjava's parser hands it back. */
+    private static final String MARKER = "\u0000magic\u0000";
 
     /** One piece of a cell: code (with the cell line it starts at) or a magic line. */
     record Part(String code, int firstLine, String magic, List<String> args) {
@@ -68,21 +74,25 @@ final class Magics {
         this.maven = maven;
     }
 
-    /** Splits a cell into runs of code and magic lines, in order. */
+    /**
+     * Splits a cell into runs of code and magic lines, in order. jjava's {@link MagicParser} finds the magic lines
+     * (IJava's syntax: {@code %} at the start of a line) and splits their arguments (double quotes keep spaces).
+     */
     static List<Part> split(String cell) {
+        MagicLines magicLines = MagicLines.of(cell);
         List<Part> parts = new ArrayList<>();
         String[] lines = cell.split("\n", -1);
         StringBuilder code = new StringBuilder();
         int codeStart = 0;
         for (int i = 0; i < lines.length; i++) {
-            Matcher m = MAGIC_LINE.matcher(lines[i].stripTrailing()); // also a "\r\n" line end
-            if (m.matches()) {
+            LineMagicArgs magic = magicLines.at(i);
+            if (magic != null) {
                 if (!code.toString().isBlank()) {
                     parts.add(new Part(code.toString(), codeStart, null, null));
                 }
                 code.setLength(0);
                 codeStart = i + 1;
-                parts.add(new Part(null, i, m.group(1), words(m.group(2))));
+                parts.add(new Part(null, i, magic.name, List.copyOf(magic.args)));
             } else {
                 code.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
             }
@@ -95,9 +105,50 @@ final class Magics {
 
     /** The cell with its magic lines blanked (same length), for completion and inspection of the code. */
     static String blankMagics(String cell) {
-        return Arrays.stream(cell.split("\n", -1))
-                .map(l -> MAGIC_LINE.matcher(l).matches() ? " ".repeat(l.length()) : l)
-                .collect(Collectors.joining("\n"));
+        MagicLines magicLines = MagicLines.of(cell);
+        String[] lines = cell.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (magicLines.at(i) != null) {
+                lines[i] = " ".repeat(lines[i].length());
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    /** The magic lines of a cell by line number, as jjava's parser reads them. */
+    private record MagicLines(Map<Integer, LineMagicArgs> byLine) {
+
+        static MagicLines of(String cell) {
+            List<LineMagicArgs> found = new ArrayList<>();
+            MagicTranspiler recorder = new MagicTranspiler() {
+                @Override
+                public String transpileLine(ParsedLineMagic magic) {
+                    found.add(magic.magicCall);
+                    return MARKER + (found.size() - 1);
+                }
+
+                @Override
+                public String transpileCell(ParsedCellMagic magic) {
+                    throw new MagicException("%%" + magic.magicCall.name + ": cell magics are not supported (line magics: "
+                            + NAMES.stream().map(n -> "%" + n).collect(Collectors.joining(", ")) + ")");
+                }
+            };
+            // A magic is a whole line: '%' after nothing but spaces (IJava's "(?<=(?:^|=))\\s*%" would also take
+            // the '%' after an '=' and, with \\s, a line break before it).
+            String marked = new MagicParser("^[ \\t]*%", "%%", recorder).resolveMagics(cell);
+            Map<Integer, LineMagicArgs> byLine = new HashMap<>();
+            String[] lines = marked.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].startsWith(MARKER)) {
+                    byLine.put(i, found.get(Integer.parseInt(lines[i].substring(MARKER.length()).strip())));
+                }
+            }
+            return new MagicLines(byLine);
+        }
+
+        LineMagicArgs at(int line) {
+            return byLine.get(line);
+        }
     }
 
     /** Runs one magic line; what it did goes to {@code out}. */
@@ -121,10 +172,7 @@ final class Magics {
                 require(name, args, "%classpath <path>[" + File.pathSeparator + "<path>...]");
                 List<Path> entries = new ArrayList<>();
                 for (String arg : args) {
-                    for (String entry : arg.split(Pattern.quote(File.pathSeparator))) {
-                        if (entry.isBlank()) {
-                            continue;
-                        }
+                    for (String entry : PathsHandler.split(arg)) {
                         Path p = home(entry);
                         if (!Files.exists(p)) {
                             throw new MagicException("%classpath: " + entry + " does not exist (relative to "
@@ -219,48 +267,42 @@ final class Magics {
         }
     }
 
-    /** Files matching a glob ({@code *} within a folder, {@code **} across folders), sorted. */
+    /**
+     * Files matching a glob, sorted: {@code *} and {@code ?} within a folder by jjava's resolver (IJava's %jars),
+     * and {@code **} across folders, which that resolver does not have, by the JDK's glob matcher.
+     */
     static List<Path> glob(String glob) {
         Path pattern = home(glob).toAbsolutePath().normalize();
         String text = pattern.toString();
-        int wild = indexOfAny(text, "*?[{");
-        if (wild < 0) {
-            return Files.isRegularFile(pattern) ? List.of(pattern) : List.of();
+        List<Path> found;
+        if (!text.contains("**")) {
+            try {
+                found = PathsHandler.splitAndResolveGlobs(text.replace(File.separatorChar, '/'));
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof NoSuchFileException) {
+                    return List.of(); // a folder of the glob is missing: for %jars, nothing matches
+                }
+                throw e;
+            }
+        } else {
+            Path base = Path.of(text.substring(0, text.lastIndexOf(File.separatorChar, text.indexOf("**")) + 1));
+            if (!Files.isDirectory(base)) {
+                return List.of();
+            }
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + text);
+            try (Stream<Path> files = Files.walk(base)) {
+                found = files.filter(matcher::matches).collect(Collectors.toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        Path base = Path.of(text.substring(0, text.lastIndexOf(File.separatorChar, wild) + 1));
-        if (!Files.isDirectory(base)) {
-            return List.of();
-        }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + text);
-        try (Stream<Path> files = Files.walk(base)) {
-            return files.filter(Files::isRegularFile).filter(matcher::matches).sorted().collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return found.stream().filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize()).sorted()
+                .collect(Collectors.toList());
     }
 
     private static Path home(String path) {
         return path.equals("~") || path.startsWith("~/")
                 ? Path.of(System.getProperty("user.home") + path.substring(1)) : Path.of(path);
-    }
-
-    private static int indexOfAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Words of a magic line; double quotes keep spaces inside one word. */
-    static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
-        while (m.find()) {
-            words.add(m.group(1) != null ? m.group(1) : m.group(2));
-        }
-        return words;
     }
 
     /** A magic that cannot do what it was asked; the message says why and what to do. */

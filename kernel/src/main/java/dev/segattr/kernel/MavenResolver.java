@@ -1,5 +1,12 @@
 package dev.segattr.kernel;
 
+import org.apache.maven.settings.Mirror;
+import org.apache.maven.settings.Profile;
+import org.apache.maven.settings.Repository;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.DefaultSettingsBuilderFactory;
+import org.apache.maven.settings.building.DefaultSettingsBuildingRequest;
+import org.apache.maven.settings.building.SettingsBuildingException;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.artifact.Artifact;
@@ -17,12 +24,8 @@ import org.eclipse.aether.transfer.AbstractTransferListener;
 import org.eclipse.aether.transfer.TransferEvent;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
+import org.eclipse.aether.util.repository.DefaultMirrorSelector;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,33 +56,52 @@ final class MavenResolver {
         this.offline = offline;
     }
 
-    /** The user's Maven set-up: ~/.m2/settings.xml, {@code maven.repo.local}, {@code SEGATTR_MAVEN_OFFLINE}. */
+    /** The user's Maven set-up: ~/.m2/settings.xml (read by Maven's settings builder), {@code maven.repo.local}, {@code SEGATTR_MAVEN_OFFLINE}. */
     static MavenResolver fromEnvironment() {
-        Path m2 = Path.of(System.getProperty("user.home"), ".m2");
-        Path settings = m2.resolve("settings.xml");
-        Document doc = null;
-        if (Files.isRegularFile(settings)) {
-            try {
-                doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(settings.toFile());
-            } catch (Exception e) {
-                System.err.println("%maven: ignoring unreadable " + settings + ": " + e.getMessage());
-            }
-        }
+        return fromSettings(Path.of(System.getProperty("user.home"), ".m2"));
+    }
+
+    /** As {@link #fromEnvironment()} with the Maven folder {@code m2} (settings.xml and the default repository). */
+    static MavenResolver fromSettings(Path m2) {
+        Settings settings = settings(m2.resolve("settings.xml"));
         Path local = m2.resolve("repository");
         String configured = System.getProperty("maven.repo.local");
-        if (configured == null && doc != null) {
-            configured = text(doc.getDocumentElement(), "localRepository");
+        if (configured == null && settings != null) {
+            configured = settings.getLocalRepository(); // ${user.home} and the like interpolated by the builder
         }
         if (configured != null && !configured.isBlank()) {
-            local = Path.of(configured.replace("${user.home}", System.getProperty("user.home")));
+            local = Path.of(configured);
         }
         boolean offline = "true".equalsIgnoreCase(System.getenv("SEGATTR_MAVEN_OFFLINE"))
-                || doc != null && "true".equalsIgnoreCase(text(doc.getDocumentElement(), "offline"));
-        return new MavenResolver(local, doc != null ? remotes(doc) : List.of(central(CENTRAL)), offline);
+                || settings != null && settings.isOffline();
+        return new MavenResolver(local, settings != null ? remotes(settings) : List.of(central()), offline);
+    }
+
+    /** The effective settings of a user settings file, or null when there is none or it cannot be read. */
+    private static Settings settings(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return new DefaultSettingsBuilderFactory().newInstance().build(new DefaultSettingsBuildingRequest()
+                    .setUserSettingsFile(file.toFile())
+                    .setSystemProperties(System.getProperties())).getEffectiveSettings();
+        } catch (SettingsBuildingException e) {
+            System.err.println("%maven: ignoring unreadable " + file + ": " + e.getMessage());
+            return null;
+        }
     }
 
     Path localRepository() {
         return localRepository;
+    }
+
+    List<RemoteRepository> remotes() {
+        return remotes;
+    }
+
+    boolean offline() {
+        return offline;
     }
 
     /** A resolved jar: {@code key} is group:artifact. */
@@ -155,56 +177,30 @@ final class MavenResolver {
         }
     }
 
-    private static RemoteRepository central(String url) {
-        return new RemoteRepository.Builder("central", "default", url).build();
+    private static RemoteRepository central() {
+        return new RemoteRepository.Builder("central", "default", CENTRAL).build();
     }
 
-    /** Central (or its mirror) and the repositories of the active profiles in settings.xml. */
-    private static List<RemoteRepository> remotes(Document doc) {
-        Element root = doc.getDocumentElement();
-        String centralUrl = CENTRAL;
-        for (Element mirror : children(child(root, "mirrors"), "mirror")) {
-            String of = text(mirror, "mirrorOf");
-            if (of != null && List.of(of.split(",")).stream().map(String::strip)
-                    .anyMatch(m -> m.equals("*") || m.equals("central") || m.equals("external:*"))) {
-                centralUrl = text(mirror, "url");
-                break;
-            }
-        }
-        List<RemoteRepository> repos = new ArrayList<>(List.of(central(centralUrl)));
-        Set<String> active = children(child(root, "activeProfiles"), "activeProfile").stream()
-                .map(Node::getTextContent).map(String::strip).collect(Collectors.toSet());
-        for (Element profile : children(child(root, "profiles"), "profile")) {
-            boolean byDefault = "true".equals(text(child(profile, "activation"), "activeByDefault"));
-            if (byDefault || active.contains(text(profile, "id"))) {
-                for (Element repo : children(child(profile, "repositories"), "repository")) {
-                    repos.add(new RemoteRepository.Builder(text(repo, "id"), "default", text(repo, "url")).build());
+    /** Central and the repositories of the active profiles, each through its mirror when settings.xml names one. */
+    private static List<RemoteRepository> remotes(Settings settings) {
+        List<RemoteRepository> repos = new ArrayList<>(List.of(central()));
+        for (Profile profile : settings.getProfiles()) {
+            boolean byDefault = profile.getActivation() != null && profile.getActivation().isActiveByDefault();
+            if (byDefault || settings.getActiveProfiles().contains(profile.getId())) {
+                for (Repository repo : profile.getRepositories()) {
+                    repos.add(new RemoteRepository.Builder(repo.getId(), "default", repo.getUrl()).build());
                 }
             }
         }
-        return repos;
-    }
-
-    private static Element child(Element parent, String name) {
-        List<Element> found = children(parent, name);
-        return found.isEmpty() ? null : found.get(0);
-    }
-
-    private static List<Element> children(Element parent, String name) {
-        List<Element> out = new ArrayList<>();
-        if (parent != null) {
-            NodeList nodes = parent.getChildNodes();
-            for (int i = 0; i < nodes.getLength(); i++) {
-                if (nodes.item(i) instanceof Element && ((Element) nodes.item(i)).getTagName().equals(name)) {
-                    out.add((Element) nodes.item(i));
-                }
-            }
+        DefaultMirrorSelector mirrors = new DefaultMirrorSelector();
+        for (Mirror m : settings.getMirrors()) {
+            mirrors.add(m.getId(), m.getUrl(), m.getLayout(), false, m.isBlocked(), m.getMirrorOf(), m.getMirrorOfLayouts());
         }
-        return out;
-    }
-
-    private static String text(Element parent, String name) {
-        Element e = child(parent, name);
-        return e == null ? null : e.getTextContent().strip();
+        List<RemoteRepository> resolved = new ArrayList<>();
+        for (RemoteRepository repo : repos) {
+            RemoteRepository mirror = mirrors.getMirror(repo);
+            resolved.add(mirror != null ? mirror : repo);
+        }
+        return resolved;
     }
 }

@@ -25,12 +25,12 @@ class MagicsTest {
     @TempDir
     static Path dir;
 
-    private static Evaluator evaluator;
+    private static CellEvaluator evaluator;
     private static Magics magics;
 
     @BeforeAll
     static void start() throws Exception {
-        evaluator = new Evaluator(Kernel.startupClassPath(), List.of());
+        evaluator = new CellEvaluator(Kernel.startupClassPath(), List.of());
         Path repo = TestJars.mavenRepository(dir.resolve("m2"));
         // Offline, with a remote that would not answer anyway: only the local repository can serve.
         MavenResolver maven = new MavenResolver(repo,
@@ -65,6 +65,17 @@ class MagicsTest {
         assertEquals(2, parts.get(2).firstLine(), "line numbers stay the cell's");
         assertNull(parts.get(0).magic());
         assertEquals("int a;\n      \nx", Magics.blankMagics("int a;\n%jars \nx"));
+    }
+
+    @Test
+    void magicArgumentsAreSplitByJjavasParserAndCellMagicsAreRefusedClearly() {
+        // Indented magic, a quoted word with an escaped quote inside; "x % 2" is code (the '%' is not at a line start).
+        List<Magics.Part> parts = Magics.split("  %classpath \"a b\" \"say \\\"hi\\\"\"\nint y = x % 2;");
+        assertEquals("classpath", parts.get(0).magic());
+        assertEquals(List.of("a b", "say \"hi\""), parts.get(0).args());
+        assertEquals("int y = x % 2;", parts.get(1).code());
+        Magics.MagicException e = assertThrows(Magics.MagicException.class, () -> Magics.split("%%time\nint a = 1;"));
+        assertEquals("%%time: cell magics are not supported (line magics: %jars, %classpath, %maven)", e.getMessage());
     }
 
     @Test

@@ -1,10 +1,11 @@
 package dev.segattr.spark;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.PointScheme;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.stage.AttributeStage;
 import dev.segattr.stage.LoadedModel;
 import dev.segattr.stage.StageEvent;
@@ -79,7 +80,7 @@ final class AttributeJob extends RecordJob {
     long length(JsonLines.Line line) {
         Trace trace = Trace.fromJson(line);
         Tokenizer tok = ModelCache.tokenizer(model);
-        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
+        return AnswerTarget.of(tok, TraceLayout.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
     }
 
     @Override

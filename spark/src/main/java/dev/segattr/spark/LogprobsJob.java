@@ -1,8 +1,9 @@
 package dev.segattr.spark;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.stage.AttributeStage;
 import dev.segattr.stage.LoadedModel;
 import dev.segattr.stage.LogprobsStage;
@@ -40,7 +41,7 @@ final class LogprobsJob extends RecordJob {
             return tok.encode(text.asText()).ids().length;
         }
         Trace trace = Trace.fromJson(line);
-        return AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
+        return AnswerTarget.of(tok, TraceLayout.promptOf(tok), trace, AttributeStage.segmentsOf(trace)).length();
     }
 
     @Override

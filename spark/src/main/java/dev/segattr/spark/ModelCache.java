@@ -3,7 +3,7 @@ package dev.segattr.spark;
 import ai.djl.Device;
 import dev.segattr.BadInputException;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.stage.LoadedModel;
 import dev.segattr.stage.ModelSource;
 import org.apache.hadoop.conf.Configuration;

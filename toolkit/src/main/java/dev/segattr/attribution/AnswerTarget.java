@@ -1,7 +1,8 @@
 package dev.segattr.attribution;
 
-import dev.segattr.model.Encoded;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Encoded;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
 
@@ -12,14 +13,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The sequence integrated gradients runs on, and where the answer and the segments sit in it (METHOD.md
- * section 2): {@code U + C + A} with
- * <ul>
- *   <li>U = the chat template applied to one user turn, {@code question + INSTRUCTION}, with the generation
- *       prompt (for DeepSeek-R1-distilled Qwen it ends in {@code <think>\n}); see {@link #FALLBACK_PROMPT} for
- *       a tokenizer without a template;</li>
- *   <li>C = the trace (the reasoning), exactly;</li>
- *   <li>A = {@code "</think> So, the final answer is \boxed{" + answer + "}"}.</li>
- * </ul>
+ * section 2): {@code U + C + A} as {@link TraceLayout} lays it out (U the chat-template prompt of the question,
+ * C the reasoning, A {@code "</think> So, the final answer is \boxed{" + answer + "}"}).
  * The whole string is tokenised once, without added special tokens (the template writes them as text), and
  * the tokenizer's char offsets place everything; nothing is re-tokenised, so nothing drifts:
  * <ul>
@@ -32,16 +27,6 @@ import java.util.function.UnaryOperator;
  * </ul>
  */
 public final class AnswerTarget {
-
-    public static final String INSTRUCTION = "\nPlease reason step by step, and put your final answer within \\boxed{}.";
-    public static final String ANSWER_PREFIX = "</think> So, the final answer is \\boxed{";
-    public static final String ANSWER_SUFFIX = "}";
-    /**
-     * U for a tokenizer without a chat template: {@code "User: " + question + INSTRUCTION + "\nAssistant: <think>\n"}
-     * (%s is the user message). Plain text a small model trained on such a format can follow; real checkpoints
-     * ship a template and never use it.
-     */
-    public static final String FALLBACK_PROMPT = "User: %s\nAssistant: <think>\n";
 
     private final String text;
     private final int promptLength;
@@ -62,24 +47,10 @@ public final class AnswerTarget {
         this.segmentTokens = segmentTokens;
     }
 
-    /** U from the tokenizer's chat template (one user turn, generation prompt), or the fallback when it has none. */
-    public static UnaryOperator<String> promptOf(Tokenizer tokenizer) {
-        if (!tokenizer.hasChatTemplate()) {
-            return fallbackPrompt();
-        }
-        var template = tokenizer.chatTemplate();
-        return template::prompt;
-    }
-
-    /** The fallback prompt, for tokenizers without a chat template. */
-    public static UnaryOperator<String> fallbackPrompt() {
-        return user -> String.format(FALLBACK_PROMPT, user);
-    }
-
     /**
      * Builds the target of a trace.
      *
-     * @param prompt   renders U from the user message (question + INSTRUCTION), generation prompt included
+     * @param prompt   renders U from the user message ({@link TraceLayout#userMessage}), generation prompt included
      * @param segments the reasoning's segments, tiling it (from {@code Segmenter} or a record's {@code segments})
      */
     public static AnswerTarget of(Tokenizer tokenizer, UnaryOperator<String> prompt, Trace trace, List<Segment> segments) {
@@ -89,10 +60,10 @@ public final class AnswerTarget {
     public static AnswerTarget of(Tokenizer tokenizer, UnaryOperator<String> prompt, String question, String reasoning,
                                   List<Segment> segments, String answer) {
         checkTiling(reasoning, segments);
-        String u = prompt.apply(question + INSTRUCTION);
-        String text = u + reasoning + ANSWER_PREFIX + answer + ANSWER_SUFFIX;
+        String u = prompt.apply(TraceLayout.userMessage(question));
+        String text = u + reasoning + TraceLayout.answerPart(answer);
         Encoded encoded = tokenizer.encode(text);
-        int answerChar = u.length() + reasoning.length() + ANSWER_PREFIX.length();
+        int answerChar = u.length() + reasoning.length() + TraceLayout.ANSWER_PREFIX.length();
         int[] answerRun = answerTokens(encoded, answerChar, answerChar + answer.length());
         int[][] spans = new int[segments.size()][];
         for (int s = 0; s < spans.length; s++) {

@@ -6,7 +6,7 @@
  *     EmbeddingModel model = EmbeddingModel.of(lm);
  *     var ig = new IntegratedGradients(model,
  *             IntegratedGradients.Options.reference(Baseline.pad(tok.padId())).withBatch(10));
- *     AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, Segmenter.reference().split(trace.reasoning()));
+ *     AnswerTarget target = AnswerTarget.of(tok, TraceLayout.promptOf(tok), trace, Segmenter.reference().split(trace.reasoning()));
  *     TokenAttribution a = target.attribute(ig);          // a.status(), a.convergenceDelta()
  *     List<double[]> perSegment = target.perSegment(a.attributions());
  *     TokenScores scores = TokenScores.compute(model, target.ids());   // log-probs, entropies

@@ -7,7 +7,7 @@ import dev.segattr.attribution.Baseline;
 import dev.segattr.experiment.Environment;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Trace;
 
 import java.util.function.BiFunction;

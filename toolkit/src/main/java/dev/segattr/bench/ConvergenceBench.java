@@ -1,5 +1,6 @@
 package dev.segattr.bench;
 
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.Baseline;
 import dev.segattr.attribution.EmbeddingModel;
@@ -7,7 +8,7 @@ import dev.segattr.attribution.IntegratedGradients;
 import dev.segattr.attribution.PointScheme;
 import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Trace;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class ConvergenceBench {
         }
 
         static Sequence trace(Tokenizer tokenizer, Trace trace) {
-            AnswerTarget t = AnswerTarget.of(tokenizer, AnswerTarget.promptOf(tokenizer), trace, trace.segments());
+            AnswerTarget t = AnswerTarget.of(tokenizer, TraceLayout.promptOf(tokenizer), trace, trace.segments());
             return new Sequence("trace " + trace.id(), t.ids(), t.answerFrom(), t.answerTo());
         }
     }

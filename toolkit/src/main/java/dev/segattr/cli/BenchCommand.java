@@ -1,5 +1,6 @@
 package dev.segattr.cli;
 
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.BadInputException;
 import dev.segattr.bench.Bench;
 import dev.segattr.bench.BenchOptions;
@@ -9,7 +10,7 @@ import dev.segattr.bench.Section;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.model.AttentionKernel;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceReader;
 import picocli.CommandLine.Command;
@@ -138,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             lm.attention(attentionKernel());
             if (saveModel != null) {
-                lm.save(saveModel);
+                CheckpointWriter.save(lm, saveModel);
             }
             if (trace != null) {
                 if (model == null) {

@@ -1,13 +1,12 @@
 package dev.segattr.cli;
 
 import dev.segattr.BadInputException;
+import dev.segattr.Versions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * The {@code segattr} command. Exit codes: 0 done, 2 bad input or bad usage (one line on stderr saying what
@@ -86,25 +85,11 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The versions this build was made with. */
-    public static Properties versions() {
-        Properties p = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("/dev/segattr/version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
-    }
-
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            Properties p = versions();
-            return new String[] {"segattr " + p.getProperty("version", "?")
-                    + " (DJL " + p.getProperty("djl", "?") + ", PyTorch " + p.getProperty("pytorch", "?") + ")"};
+            Versions v = Versions.ofThisBuild();
+            return new String[] {"segattr " + v.segattr() + " (DJL " + v.djl() + ", PyTorch " + v.pytorch() + ")"};
         }
     }
 }

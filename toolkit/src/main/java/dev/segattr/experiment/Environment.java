@@ -1,13 +1,12 @@
 package dev.segattr.experiment;
 
-import dev.segattr.cli.Main;
+import dev.segattr.Versions;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** What a result was computed on: versions, machine and threads, and the source revision. */
@@ -17,13 +16,13 @@ public final class Environment {
     }
 
     public static Map<String, Object> capture() {
-        Properties versions = Main.versions();
+        Versions versions = Versions.ofThisBuild();
         Map<String, Object> env = new LinkedHashMap<>();
-        env.put("segattr", versions.getProperty("version"));
+        env.put("segattr", versions.segattr());
         env.put("git_commit", gitCommit());
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        env.put("djl", versions.getProperty("djl"));
-        env.put("pytorch", versions.getProperty("pytorch"));
+        env.put("djl", versions.djl());
+        env.put("pytorch", versions.pytorch());
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         env.put("cpus", Runtime.getRuntime().availableProcessors());
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);

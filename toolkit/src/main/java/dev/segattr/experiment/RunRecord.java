@@ -3,10 +3,10 @@ package dev.segattr.experiment;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
-import dev.segattr.trace.JsonLines;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +24,9 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunRecord {
+
+    /** Configured as trace.JsonLines' mapper; experiment sits below trace, so it keeps its own. */
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     public String kind;
     public String started;
@@ -45,7 +48,7 @@ public final class RunRecord {
         RunRecord r = new RunRecord();
         r.kind = kind;
         r.started = Instant.now().toString();
-        r.config = JsonLines.MAPPER.valueToTree(config);
+        r.config = JSON.valueToTree(config);
         r.environment = Environment.capture();
         return r;
     }
@@ -68,7 +71,7 @@ public final class RunRecord {
 
     /** Puts a typed value's fields into {@link #metrics}, in its order (a {@code TrainMetrics}, an {@code EvaluationMetrics}). */
     public RunRecord metrics(Object typed) {
-        Map<String, Object> fields = JsonLines.MAPPER.convertValue(typed, new TypeReference<LinkedHashMap<String, Object>>() { });
+        Map<String, Object> fields = JSON.convertValue(typed, new TypeReference<LinkedHashMap<String, Object>>() { });
         metrics.putAll(fields);
         return this;
     }
@@ -76,7 +79,7 @@ public final class RunRecord {
     /** The metrics read as a type (fields it does not know are ignored): {@code record.metrics(EvaluationMetrics.class).accuracy()}. */
     public <T> T metrics(Class<T> type) {
         try {
-            return JsonLines.MAPPER.convertValue(metrics, type);
+            return JSON.convertValue(metrics, type);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("record of kind " + kind + ": metrics are not " + type.getSimpleName() + " ("
                     + e.getMessage().lines().findFirst().orElse("") + ")");
@@ -100,18 +103,18 @@ public final class RunRecord {
 
     /** Writes the record atomically, pretty-printed for people. */
     public void write(Path file) {
-        AtomicFile.write(file, out -> JsonLines.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(out, this));
+        AtomicFile.write(file, out -> JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValue(out, this));
     }
 
     public static RunRecord read(Path file) {
         try {
-            return JsonLines.MAPPER.readValue(file.toFile(), RunRecord.class);
+            return JSON.readValue(file.toFile(), RunRecord.class);
         } catch (IOException e) {
             throw new BadInputException(file + ": not a segattr record (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 
     public ObjectNode toJson() {
-        return JsonLines.MAPPER.valueToTree(this);
+        return JSON.valueToTree(this);
     }
 }

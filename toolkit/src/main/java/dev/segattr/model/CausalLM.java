@@ -13,25 +13,16 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segattr.BadInputException;
-import dev.segattr.experiment.AtomicFile;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
- * A decoder-only transformer of the Llama / Qwen2 / Qwen3 family on DJL arrays, read from and written to
- * Hugging Face checkpoint folders. One layer (pre-norm, residual around each half):
+ * A decoder-only transformer of the Llama / Qwen2 / Qwen3 family on DJL arrays, read from Hugging Face checkpoint
+ * folders ({@link CheckpointWriter} writes them). One layer (pre-norm, residual around each half):
  * <pre>
  *   h = x + o_proj(attention(rotary(q_proj(rms(x))), rotary(k_proj(rms(x))), v_proj(rms(x))))
  *   y = h + down_proj(silu(gate_proj(rms(h))) * up_proj(rms(h)))
@@ -650,70 +641,6 @@ public final class CausalLM implements AutoCloseable {
         NDArray causal = keyIndex.lte(queryIndex);                              // (T, S)
         NDArray allowed = causal.expandDims(0).logicalAnd(keep.expandDims(1));  // (B, T, S)
         return allowed.logicalNot().toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE).expandDims(1);
-    }
-
-    // ---------------------------------------------------------------- saving
-
-    /**
-     * Writes config.json and model.safetensors (float32, transformers' names; the tied head is left out as
-     * transformers leaves it out). A new folder is built beside the target and renamed into place; into an
-     * existing folder (one holding tokenizer files, say) each file is replaced atomically and stale
-     * sharded weights are removed.
-     */
-    public void save(Path dir) {
-        Path target = dir.toAbsolutePath();
-        try {
-            if (Files.exists(target)) {
-                writeInto(target);
-                removeStaleShards(target);
-            } else {
-                Files.createDirectories(target.getParent());
-                Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-                try {
-                    writeInto(temp);
-                    AtomicFile.moveIntoPlace(temp, target);
-                } finally {
-                    deleteTree(temp);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the model to " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void writeInto(Path dir) {
-        AtomicFile.write(dir.resolve(Checkpoint.SINGLE), out -> {
-            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
-            SafetensorsFile.write(buffered, parameters);
-            buffered.flush();
-        });
-        config.write(dir.resolve("config.json"));
-    }
-
-    private static void removeStaleShards(Path dir) throws IOException {
-        Path index = dir.resolve(Checkpoint.INDEX);
-        if (!Files.exists(index)) {
-            return;
-        }
-        JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
-        for (JsonNode shard : (Iterable<JsonNode>) map::elements) {
-            Path file = dir.resolve(shard.asText()).normalize();
-            if (file.getParent().equals(dir.normalize()) && !file.getFileName().toString().equals(Checkpoint.SINGLE)) {
-                Files.deleteIfExists(file);
-            }
-        }
-        Files.delete(index);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.segattr.notebook;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.AttributionStatus;
 import dev.segattr.attribution.TokenAttribution;
-import dev.segattr.model.Encoded;
+import dev.segattr.tokenizer.Encoded;
 import dev.segattr.select.ScoredTrace;
 import dev.segattr.select.SegmentMetrics;
 import dev.segattr.select.Selection;

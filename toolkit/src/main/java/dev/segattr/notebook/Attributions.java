@@ -1,5 +1,6 @@
 package dev.segattr.notebook;
 
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.IntegratedGradients;
 import dev.segattr.attribution.PathPoints;
@@ -70,7 +71,7 @@ final class Attributions {
     }
 
     static double[] targetAlongPath(Model model, Trace trace, IntegratedGradients.Options options, double... alphas) {
-        AnswerTarget target = AnswerTarget.of(model.tokenizer(), AnswerTarget.promptOf(model.tokenizer()), trace, of(trace).segments());
+        AnswerTarget target = AnswerTarget.of(model.tokenizer(), TraceLayout.promptOf(model.tokenizer()), trace, of(trace).segments());
         return new IntegratedGradients(model.embeddingModel(), options)
                 .targetAlongPath(target.ids(), target.answerFrom(), target.answerTo(), alphas);
     }

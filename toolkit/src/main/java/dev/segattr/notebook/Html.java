@@ -1,11 +1,10 @@
 package dev.segattr.notebook;
 
 import dev.segattr.viz.Charts;
+import dev.segattr.viz.HtmlTable;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
 
 import java.util.Base64;
 
@@ -16,7 +15,7 @@ final class Html {
     }
 
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return HtmlTable.escape(s);
     }
 
     /** A chart as an inline image, for an HTML output that also holds a table (a front end shows one form only). */
@@ -37,19 +36,6 @@ final class Html {
 
     /** A Tablesaw table as plain HTML: numbers right-aligned, text left. */
     static String table(Table table) {
-        StringBuilder s = new StringBuilder("<table>\n<thead><tr>");
-        for (Column<?> c : table.columns()) {
-            s.append("<th>").append(escape(c.name())).append("</th>");
-        }
-        s.append("</tr></thead>\n<tbody>\n");
-        for (int r = 0; r < table.rowCount(); r++) {
-            s.append("<tr>");
-            for (Column<?> c : table.columns()) {
-                s.append(c instanceof NumericColumn ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
-                        .append(escape(c.getString(r))).append("</td>");
-            }
-            s.append("</tr>\n");
-        }
-        return s.append("</tbody>\n</table>\n").toString();
+        return HtmlTable.of(table).toHtml();
     }
 }

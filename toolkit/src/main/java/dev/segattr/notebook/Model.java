@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.stage.LoadedModel;
 import dev.segattr.viz.RichDisplay;
 

@@ -20,6 +20,7 @@ import dev.segattr.stage.SelectStage;
 import dev.segattr.stage.StageListener;
 import dev.segattr.study.Study;
 import dev.segattr.study.StudyConfig;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceReader;

@@ -44,7 +44,7 @@ public record Trained(Path dir, FineTune.Outcome outcome) implements RichDisplay
     }
 
     public XYChart lossChart() {
-        return FineTune.lossChart(outcome.result());
+        return outcome.result().lossChart();
     }
 
     @Override

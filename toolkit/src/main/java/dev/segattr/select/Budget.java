@@ -25,6 +25,11 @@ public final class Budget {
         return new Budget(t -> (int) Math.round(ratio * t.totalTokens()), "ratio " + ratio);
     }
 
+    /** Exactly {@code tokens} on every trace (a count recorded elsewhere, e.g. another selection's). */
+    public static Budget exactly(int tokens) {
+        return new Budget(t -> tokens, tokens + " tokens");
+    }
+
     /** As many tokens as {@code policy} supervises on the trace. */
     public static Budget matching(SelectionPolicy policy) {
         return new Budget(t -> policy.select(t).supervisedTokens(), "matching " + policy.describe());

@@ -1,5 +1,6 @@
 package dev.segattr.select;
 
+import dev.segattr.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +25,11 @@ final class RandomPolicy implements SelectionPolicy {
 
     @Override
     public Selection select(ScoredTrace trace) {
-        int[] counts = trace.tokenCounts();
+        return choose(describe(), trace.id(), trace.tokenCounts(), budget.tokens(trace), seed);
+    }
+
+    /** The choice for a trace known by its id and its segments' token counts, {@code target} tokens to supervise. */
+    static Selection choose(String policy, String id, int[] counts, int target, long seed) {
         SortedSet<Integer> chosen = SelectionPolicy.alwaysKept(counts.length);
         List<Integer> candidates = new ArrayList<>();
         for (int s = 0; s < counts.length; s++) {
@@ -32,16 +37,9 @@ final class RandomPolicy implements SelectionPolicy {
                 candidates.add(s);
             }
         }
-        Collections.shuffle(candidates, new Random(mix(seed ^ mix(trace.id().hashCode()))));
-        SegmentFill.fill(chosen, candidates, counts, budget.tokens(trace));
-        return Selection.ofSegments(describe(), counts, chosen, "");
-    }
-
-    /** SplitMix64's finaliser: neighbouring seeds give unrelated generators. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        Collections.shuffle(candidates, new Random(Seeds.item(seed, id)));
+        SegmentFill.fill(chosen, candidates, counts, target);
+        return Selection.ofSegments(policy, counts, chosen, "");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.segattr.select;
 
 import dev.segattr.experiment.AtomicFile;
+import dev.segattr.viz.HtmlTable;
 import dev.segattr.viz.RichDisplay;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -94,29 +95,11 @@ public final class SegmentTable implements RichDisplay {
         return html(Integer.MAX_VALUE);
     }
 
-    /** An HTML table of at most {@code maxRows} rows (a last row says how many were left out); selected rows bold. */
+    /** An HTML table of at most {@code maxRows} rows (a note says how many were left out); selected rows bold. */
     public String html(int maxRows) {
-        StringBuilder b = new StringBuilder("<table class=\"segattr-segments\">\n<thead><tr>");
-        for (String name : table.columnNames()) {
-            b.append("<th>").append(escape(name)).append("</th>");
-        }
-        b.append("</tr></thead>\n<tbody>\n");
-        int shown = Math.min(maxRows, table.rowCount());
-        for (int r = 0; r < shown; r++) {
-            Row row = table.row(r);
-            b.append(row.getBoolean("selected") ? "<tr style=\"font-weight:bold\">" : "<tr>");
-            for (String name : table.columnNames()) {
-                // Text reads from the left (a notebook right-aligns table cells by default).
-                boolean text = table.column(name) instanceof StringColumn;
-                b.append(text ? "<td style=\"text-align:left\">" : "<td>").append(escape(cell(row, name))).append("</td>");
-            }
-            b.append("</tr>\n");
-        }
-        if (shown < table.rowCount()) {
-            b.append("<tr><td colspan=\"").append(table.columnCount()).append("\">… ")
-                    .append(table.rowCount() - shown).append(" more rows</td></tr>\n");
-        }
-        return b.append("</tbody>\n</table>\n").toString();
+        return HtmlTable.of(table).cssClass("segattr-segments").maxRows(maxRows)
+                .emphasising(r -> table.booleanColumn("selected").get(r))
+                .cellText((column, r) -> cell(table.row(r), column.name())).toHtml();
     }
 
     private static String cell(Row row, String name) {
@@ -139,10 +122,6 @@ public final class SegmentTable implements RichDisplay {
         int head = Math.max(1, (maxChars - 1) * 2 / 3);
         int tail = Math.max(0, maxChars - 1 - head);
         return flat.substring(0, head) + "…" + flat.substring(flat.length() - tail);
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** The table as a notebook shows it: HTML (at most {@link #DISPLAY_ROWS} rows, selected rows bold) and plain text. */

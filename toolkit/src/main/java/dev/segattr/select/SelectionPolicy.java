@@ -49,6 +49,15 @@ public interface SelectionPolicy {
         return new RandomPolicy(budget, seed);
     }
 
+    /**
+     * The random policy's choice on a trace known only by its id and its segments' token counts, {@code tokens}
+     * reasoning tokens to supervise: what {@code random(budget, seed)} selects on a trace with those counts when the
+     * budget comes to {@code tokens} (fine-tuning matches a mask this way with its own tokenisation).
+     */
+    static Selection randomSegments(String traceId, int[] tokenCounts, int tokens, long seed) {
+        return RandomPolicy.choose("random(seed=" + seed + ", " + tokens + " tokens)", traceId, tokenCounts, tokens, seed);
+    }
+
     /** Segments of highest perplexity exp(-mean log p) first, up to the budget. Needs token log-probs. */
     static SelectionPolicy perplexity(Budget budget) {
         return RankedPolicy.perplexity(budget);

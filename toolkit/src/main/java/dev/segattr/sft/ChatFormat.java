@@ -1,19 +1,19 @@
 package dev.segattr.sft;
 
 import dev.segattr.BadInputException;
-import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Trace;
 
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * The method's sequence U + C + A (METHOD.md section 2), the same text the attribution runs on
- * ({@link AnswerTarget}), so that the tokens of every segment are the same in attribution and in training:
+ * The method's sequence U + C + A (METHOD.md section 2), laid out as {@link TraceLayout} says, the same
+ * text the attribution runs on, so that the tokens of every segment are the same in attribution and in training:
  * <ul>
  *   <li>U = the tokenizer's chat template applied to one user turn {@code question + instruction} with the
- *       generation prompt ({@link AnswerTarget#promptOf}: the template's, or the plain fallback for a tokenizer
+ *       generation prompt ({@link TraceLayout#promptOf}: the template's, or the plain fallback for a tokenizer
  *       without one);</li>
  *   <li>C = the reasoning;</li>
  *   <li>A = {@code answerTemplate} with {@code {answer}} replaced, by default the reference's
@@ -23,8 +23,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ChatFormat implements SequenceFormat {
 
-    /** The reference answer part (AnswerTarget's A), {@code {answer}} for the gold answer. */
-    public static final String REFERENCE_ANSWER = AnswerTarget.ANSWER_PREFIX + "{answer}" + AnswerTarget.ANSWER_SUFFIX;
+    /** The reference answer part (TraceLayout's A), {@code {answer}} for the gold answer. */
+    public static final String REFERENCE_ANSWER = TraceLayout.ANSWER_PREFIX + "{answer}" + TraceLayout.ANSWER_SUFFIX;
 
     private final UnaryOperator<String> template;
     private final String instruction;
@@ -46,7 +46,7 @@ public final class ChatFormat implements SequenceFormat {
 
     /** The reference U and A with this tokenizer's chat template (or the attribution's fallback prompt). */
     public static ChatFormat reference(Tokenizer tokenizer) {
-        return new ChatFormat(AnswerTarget.promptOf(tokenizer), AnswerTarget.INSTRUCTION, REFERENCE_ANSWER);
+        return new ChatFormat(TraceLayout.promptOf(tokenizer), TraceLayout.INSTRUCTION, REFERENCE_ANSWER);
     }
 
     public ChatFormat withAnswerTemplate(String answerTemplate) {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.Seeds;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.Generation;
 import dev.segattr.model.GenerationConfig;
 import dev.segattr.model.Generator;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Answers;
 import dev.segattr.trace.JsonLines;
 
@@ -169,7 +170,7 @@ public final class Evaluator {
             }
             GenerationConfig config = (settings.greedy() ? GenerationConfig.greedy(settings.maxNewTokens())
                     : GenerationConfig.sampling(settings.maxNewTokens(), settings.temperature(), settings.topP(),
-                    Trainer.mix(settings.seed() * 0x9E3779B97F4A7C15L + batch))).withStopIds(stops);
+                    Seeds.stream(settings.seed(), batch))).withStopIds(stops);
             Generation g = generator.generate(batchPrompts, config);
             for (int j = from; j < to; j++) {
                 int q = j / n;

@@ -5,9 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
-import dev.segattr.viz.Charts;
-import org.knowm.xchart.XYChart;
+import dev.segattr.model.CheckpointWriter;
+import dev.segattr.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +25,9 @@ import java.util.function.Consumer;
  *   config.json, model.safetensors, tokenizer files   the fine-tuned model (Hugging Face layout)
  *   checkpoints/epoch-N/                              per-epoch checkpoints (weights, optimizer, state)
  *   record.json                                       the experiment record
- *   loss.png                                          the loss per update
  * </pre>
+ * The loss chart is the caller's to draw ({@link TrainResult#lossChart()}); errors speak of the model folder and
+ * the data file, not of the command line's options.
  */
 public final class FineTune {
 
@@ -120,7 +120,7 @@ public final class FineTune {
         if (!Files.isRegularFile(o.data())) {
             throw new BadInputException(o.data() + ": no such file");
         }
-        requireDirectory(o.model(), "--model");
+        requireDirectory(o.model(), "model folder");
         RunRecord record = RunRecord.start("train", o.toConfig());
         record.seed("train", o.train().seed());
         record.input("data", o.data());
@@ -141,38 +141,18 @@ public final class FineTune {
                     .onStep(onStep::accept)
                     .train(model, data.examples(), o.out());
             long trained = System.nanoTime();
-            model.save(o.out());
+            CheckpointWriter.save(model, o.out());
             copyModelFiles(o.model(), o.out());
             record.timing("training", Duration.ofNanos(trained - prepared));
         }
         if (result.resumedFrom() != null) {
             record.note("resumed from " + result.resumedFrom());
         }
-        Charts.savePng(lossChart(result), o.out().resolve("loss.png"));
         fill(record, result, data);
         record.timing("data", Duration.ofNanos(prepared - started));
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));
         record.finish().write(o.out().resolve("record.json"));
         return new Outcome(result, data, record);
-    }
-
-    /** The loss per update (and the epochs' means at their last update). */
-    public static XYChart lossChart(TrainResult result) {
-        Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("loss per update", result.losses());
-        XYChart chart = Charts.curves("Training loss", "cross-entropy (nats per supervised token)", series);
-        if (!result.epochs().isEmpty()) {
-            double[] x = new double[result.epochs().size()];
-            double[] y = new double[result.epochs().size()];
-            long step = 0;
-            for (int e = 0; e < x.length; e++) {
-                step += result.epochs().get(e).updates();
-                x[e] = step;
-                y[e] = result.epochs().get(e).loss();
-            }
-            chart.addSeries("epoch mean", x, y);
-        }
-        return chart;
     }
 
     static void fill(RunRecord record, TrainResult result, TrainingData.Built data) {
@@ -200,9 +180,9 @@ public final class FineTune {
         }
     }
 
-    static void requireDirectory(Path dir, String option) {
+    static void requireDirectory(Path dir, String what) {
         if (!Files.isDirectory(dir)) {
-            throw new BadInputException(option + " " + dir + ": no such folder");
+            throw new BadInputException(what + " " + dir + ": no such folder");
         }
     }
 }

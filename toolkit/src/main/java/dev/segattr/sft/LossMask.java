@@ -6,7 +6,6 @@ import dev.segattr.select.Selection;
 import dev.segattr.select.SelectionPolicy;
 import dev.segattr.trace.Segment;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -89,8 +88,7 @@ public final class LossMask {
      */
     public static Supervision randomLike(TokenizedTrace t, List<Segment> segments, Supervision matched, long seed) {
         int[] counts = tokenCounts(t, segments);
-        Budget budget = countOf(supervisedReasoningTokens(matched, counts));
-        return of(SelectionPolicy.random(budget, seed).select(countsOnly(t.id(), counts)));
+        return of(SelectionPolicy.randomSegments(t.id(), counts, supervisedReasoningTokens(matched, counts), seed));
     }
 
     /**
@@ -103,33 +101,7 @@ public final class LossMask {
             throw new IllegalArgumentException("trace " + t.id() + ": the attributions have " + Arrays.toString(scored.tokenCounts())
                     + " tokens per segment, this tokenizer gives " + Arrays.toString(counts) + " (attribute and train with the same tokenizer)");
         }
-        return of(SelectionPolicy.topTokens(countOf(supervisedReasoningTokens(matched, counts))).select(scored));
-    }
-
-    /** A budget of exactly {@code target} tokens on every trace (the select package counts a recorded selection this way). */
-    static Budget countOf(int target) {
-        SelectionPolicy recorded = new SelectionPolicy() {
-            @Override
-            public Selection select(ScoredTrace trace) {
-                // Budget.matching only reads supervisedTokens(): a mask with exactly `target` tokens set.
-                List<boolean[]> mask = new ArrayList<>();
-                int left = target;
-                for (int c : trace.tokenCounts()) {
-                    boolean[] m = new boolean[c];
-                    for (int i = 0; i < c && left > 0; i++, left--) {
-                        m[i] = true;
-                    }
-                    mask.add(m);
-                }
-                return new Selection(describe(), Selection.Level.TOKEN, new int[0], mask, "");
-            }
-
-            @Override
-            public String describe() {
-                return "recorded selection (" + target + " tokens)";
-            }
-        };
-        return Budget.matching(recorded);
+        return of(SelectionPolicy.topTokens(Budget.exactly(supervisedReasoningTokens(matched, counts))).select(scored));
     }
 
     /** Reasoning tokens a supervision covers, given the segments' token counts. */
@@ -141,15 +113,6 @@ public final class LossMask {
             return k.selected().stream().mapToInt(a -> a.length).sum();
         }
         return Arrays.stream(counts).sum();
-    }
-
-    /** A trace for the select package's policies that only need token counts (random, budgets). */
-    static ScoredTrace countsOnly(String id, int[] counts) {
-        List<double[]> zeros = new ArrayList<>(counts.length);
-        for (int c : counts) {
-            zeros.add(new double[c]);
-        }
-        return ScoredTrace.ofAttributions(id, zeros);
     }
 
     /** For each segment, its tokens {from, to}: those whose first char lies in the segment. */

@@ -1,6 +1,6 @@
 package dev.segattr.sft;
 
-import dev.segattr.model.Encoded;
+import dev.segattr.tokenizer.Encoded;
 
 /**
  * A training sequence U + C + A as tokens: the prompt (chat template up to the start of the reasoning), the

@@ -1,6 +1,11 @@
 package dev.segattr.sft;
 
+import dev.segattr.viz.Charts;
+import org.knowm.xchart.XYChart;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a training run did, update by update and epoch by epoch.
@@ -51,5 +56,24 @@ public record TrainResult(List<Step> steps, List<Epoch> epochs, String finalChec
 
     public double[] losses() {
         return steps.stream().mapToDouble(Step::loss).toArray();
+    }
+
+    /** The loss per update (and the epochs' means at their last update). */
+    public XYChart lossChart() {
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("loss per update", losses());
+        XYChart chart = Charts.curves("Training loss", "cross-entropy (nats per supervised token)", series);
+        if (!epochs().isEmpty()) {
+            double[] x = new double[epochs().size()];
+            double[] y = new double[epochs().size()];
+            long step = 0;
+            for (int e = 0; e < x.length; e++) {
+                step += epochs().get(e).updates();
+                x[e] = step;
+                y[e] = epochs().get(e).loss();
+            }
+            chart.addSeries("epoch mean", x, y);
+        }
+        return chart;
     }
 }

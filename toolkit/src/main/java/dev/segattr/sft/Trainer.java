@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.segattr.BadInputException;
+import dev.segattr.Seeds;
 import dev.segattr.model.CausalLM;
 
 import java.nio.file.Path;
@@ -223,7 +224,7 @@ public final class Trainer {
             order.add(i);
         }
         if (config.shuffle()) {
-            Collections.shuffle(order, new Random(mix(config.seed() * 0x9E3779B97F4A7C15L + epoch)));
+            Collections.shuffle(order, new Random(Seeds.stream(config.seed(), epoch)));
         }
         return order;
     }
@@ -240,12 +241,5 @@ public final class Trainer {
     private static long padId(CausalLM model) {
         Long pad = model.config().padTokenId();
         return pad == null ? 0 : pad;
-    }
-
-    /** SplitMix64's finaliser: neighbouring seeds give unrelated generators. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

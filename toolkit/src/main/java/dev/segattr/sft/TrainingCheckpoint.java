@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.trace.JsonLines;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class TrainingCheckpoint {
             Files.createDirectories(parent);
             Path temp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
             try {
-                model.save(temp);
+                CheckpointWriter.save(model, temp);
                 adam.save(temp.resolve(OPTIMIZER));
                 if (copyFrom != null) {
                     copyModelFiles(copyFrom, temp);

@@ -1,5 +1,6 @@
 package dev.segattr.stage;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
@@ -13,7 +14,7 @@ import dev.segattr.attribution.PathPoints;
 import dev.segattr.attribution.PointScheme;
 import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.attribution.TokenScores;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.AttributionFields;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
@@ -238,7 +239,7 @@ public final class AttributeStage {
             }
             this.ig = new IntegratedGradients(em, options);
             this.settings = ig.settings();
-            this.prompt = AnswerTarget.promptOf(tokenizer);
+            this.prompt = TraceLayout.promptOf(tokenizer);
             this.maxPositions = model.lm().config().maxPositionEmbeddings();
         }
 

@@ -1,7 +1,7 @@
 package dev.segattr.stage;
 
 import dev.segattr.BadInputException;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.MaskedExample;
 import dev.segattr.sft.SequenceFormat;

@@ -2,7 +2,7 @@ package dev.segattr.stage;
 
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.Objects;

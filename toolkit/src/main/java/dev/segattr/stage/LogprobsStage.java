@@ -1,5 +1,6 @@
 package dev.segattr.stage;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,7 @@ import dev.segattr.experiment.OutputLock;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.attribution.TokenScores;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceRecord;
@@ -71,7 +72,7 @@ public final class LogprobsStage {
     public static RecordStage<TraceRecord, TraceRecord> open(Options options, LoadedModel model) {
         Tokenizer tok = model.tokenizer();
         EmbeddingModel em = model.embeddings();
-        UnaryOperator<String> prompt = AnswerTarget.promptOf(tok);
+        UnaryOperator<String> prompt = TraceLayout.promptOf(tok);
         return record -> record.withFields(score(record.line(), tok, em, prompt));
     }
 

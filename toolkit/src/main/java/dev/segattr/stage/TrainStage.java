@@ -2,10 +2,11 @@ package dev.segattr.stage;
 
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.OutputLock;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
+import dev.segattr.viz.Charts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +91,10 @@ public final class TrainStage {
             if (Files.isDirectory(out.resolve("checkpoints")) && !options.resume()) {
                 throw new BadInputException("--out " + out + " already holds a training run: use --resume to continue it, or another folder");
             }
-            return FineTune.run(options.fineTune(in, out), line -> listener.on(new StageEvent.Note(NAME, line)),
+            FineTune.Outcome outcome = FineTune.run(options.fineTune(in, out), line -> listener.on(new StageEvent.Note(NAME, line)),
                     step -> listener.on(new StageEvent.TrainStep(NAME, step)));
+            Charts.savePng(outcome.result().lossChart(), out.resolve("loss.png"));
+            return outcome;
         }
     }
 }

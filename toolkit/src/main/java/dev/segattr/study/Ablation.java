@@ -1,5 +1,6 @@
 package dev.segattr.study;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.attribution.AnswerTarget;
@@ -35,7 +36,7 @@ final class Ablation {
         try (LoadedModel m = LoadedModel.load(ModelSource.of(model));
              Stream<JsonLines.Line> lines = JsonLines.read(segmented)) {
             SegmentAblation ablation = new SegmentAblation(m.lm());
-            UnaryOperator<String> prompt = AnswerTarget.promptOf(m.tokenizer());
+            UnaryOperator<String> prompt = TraceLayout.promptOf(m.tokenizer());
             lines.forEach(l -> {
                 Trace trace = Trace.fromJson(l);
                 AnswerTarget target = AnswerTarget.of(m.tokenizer(), prompt, trace, trace.segments());

@@ -3,12 +3,14 @@ package dev.segattr.study;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
-import dev.segattr.model.TokenizerTrainer;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TokenizerTrainer;
 import ai.djl.ndarray.types.DataType;
 import dev.segattr.sft.ChatFormat;
 import dev.segattr.sft.Evaluator;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
@@ -16,6 +18,7 @@ import dev.segattr.synth.Synth;
 import dev.segattr.synth.SynthConfig;
 import dev.segattr.synth.SynthTrace;
 import dev.segattr.synth.Style;
+import dev.segattr.viz.Charts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -170,7 +173,7 @@ public final class EmbeddedDefault {
         }
         long parameters;
         try (CausalLM model = CausalLM.init(config, s.seed())) {
-            model.save(init);
+            CheckpointWriter.save(model, init);
             parameters = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
         }
         log.accept(String.format("tokenizer: %d tokens; model: qwen3, hidden %d, %d layers, %,d parameters",
@@ -183,6 +186,7 @@ public final class EmbeddedDefault {
         FineTune.Outcome outcome = FineTune.run(FineTune.Options.of(init, pretrainFile, trained)
                 .withMask(TrainingData.MaskMode.FULL).withTrain(train0).withResume(true), log);
         long pretrained = System.nanoTime();
+        Charts.savePng(outcome.result().lossChart(), trained.resolve("loss.png"));
         Path model = modelDir(data);
         for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "loss.png")) {
             copy(trained.resolve(name), model.resolve(name));

@@ -1,13 +1,14 @@
 package dev.segattr.study;
 
+import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.RunRecord;
-import dev.segattr.model.Encoded;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Encoded;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.study.Statistics.Interval;
 import dev.segattr.study.Study.Fit;
 import dev.segattr.synth.Role;
@@ -334,7 +335,7 @@ final class Report {
         Trace trace = Trace.fromJson(first);
         List<Segment> segments = trace.segments();
         try (Tokenizer tok = Tokenizer.load(model)) {
-            AnswerTarget target = AnswerTarget.of(tok, AnswerTarget.promptOf(tok), trace, segments);
+            AnswerTarget target = AnswerTarget.of(tok, TraceLayout.promptOf(tok), trace, segments);
             Encoded enc = target.encoded();
             List<String> tokens = new ArrayList<>();
             List<Double> values = new ArrayList<>();

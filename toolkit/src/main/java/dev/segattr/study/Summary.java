@@ -6,6 +6,7 @@ import dev.segattr.experiment.AtomicFile;
 import dev.segattr.study.Statistics.Interval;
 import dev.segattr.study.Statistics.Paired;
 import dev.segattr.trace.JsonLines;
+import dev.segattr.viz.HtmlTable;
 import dev.segattr.viz.RichDisplay;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -154,21 +155,7 @@ public final class Summary {
     }
 
     static String html(Table t) {
-        StringBuilder h = new StringBuilder("<table><thead><tr>");
-        t.columnNames().forEach(c -> h.append("<th>").append(escape(c)).append("</th>"));
-        h.append("</tr></thead><tbody>");
-        for (int r = 0; r < t.rowCount(); r++) {
-            h.append("<tr>");
-            for (int c = 0; c < t.columnCount(); c++) {
-                h.append("<td>").append(escape(t.getString(r, c))).append("</td>");
-            }
-            h.append("</tr>");
-        }
-        return h.append("</tbody></table>").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return HtmlTable.of(t).toHtml();
     }
 
     /** The table as a notebook shows it. */

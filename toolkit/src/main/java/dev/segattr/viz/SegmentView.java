@@ -190,7 +190,7 @@ public final class SegmentView implements RichDisplay {
     }
 
     static String escape(String s) {
-        return TokenHeatMap.escape(s);
+        return HtmlTable.escape(s);
     }
 
     /**

@@ -65,7 +65,7 @@ public final class TokenHeatMap implements RichDisplay {
         StringBuilder html = new StringBuilder(tokens.size() * 60);
         html.append("<div style=\"font-family:monospace;font-size:13px;line-height:1.9;white-space:pre-wrap;\">");
         if (!title.isEmpty()) {
-            html.append("<div style=\"font-weight:bold;margin-bottom:4px;\">").append(escape(title)).append("</div>");
+            html.append("<div style=\"font-weight:bold;margin-bottom:4px;\">").append(HtmlTable.escape(title)).append("</div>");
         }
         html.append("<div style=\"font-size:11px;color:#555;margin-bottom:6px;\">")
                 .append("<span style=\"background:rgba(214,39,40,0.6)\">&nbsp;raises the answer&nbsp;</span> ")
@@ -85,8 +85,8 @@ public final class TokenHeatMap implements RichDisplay {
             double alpha = scale > 0 && Double.isFinite(a) ? Math.min(1, Math.abs(a) / scale) * 0.85 : 0;
             String rgb = a >= 0 ? "214,39,40" : "31,119,180";
             html.append(String.format(Locale.ROOT, "<span title=\"%s\" style=\"background:rgba(%s,%.3f)\">",
-                    escape(String.format(Locale.ROOT, "%+.4g", a)), rgb, alpha));
-            html.append(escape(tokens.get(i)));
+                    HtmlTable.escape(String.format(Locale.ROOT, "%+.4g", a)), rgb, alpha));
+            html.append(HtmlTable.escape(tokens.get(i)));
             html.append("</span>");
         }
         if (open != Integer.MIN_VALUE) {
@@ -117,23 +117,8 @@ public final class TokenHeatMap implements RichDisplay {
         }
         boolean isSelected = selected.contains(segment);
         String label = segment < segmentLabels.size() ? segmentLabels.get(segment) : "segment " + segment;
-        return "<span title=\"" + escape("segment " + segment + (isSelected ? " (selected)" : "") + ": " + label)
+        return "<span title=\"" + HtmlTable.escape("segment " + segment + (isSelected ? " (selected)" : "") + ": " + label)
                 + "\" style=\"border:1px " + (isSelected ? "solid #2ca02c" : "dashed #bbb")
                 + ";border-radius:3px;padding:1px 0;\">";
-    }
-
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

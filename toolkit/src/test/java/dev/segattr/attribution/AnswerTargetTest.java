@@ -1,7 +1,8 @@
 package dev.segattr.attribution;
 
-import dev.segattr.model.Encoded;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Encoded;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Segmenter;
 import org.junit.jupiter.api.AfterAll;
@@ -46,8 +47,8 @@ class AnswerTargetTest {
     void segmentsOwnTheTokensThatStartInThemAndTileTheTrace() {
         String reasoning = "Add 2 and 2.\n\nWait, 2 + 2 = 4.\n\nAlternatively, 4 = 2 * 2.";
         List<Segment> segments = Segmenter.reference().split(reasoning);
-        AnswerTarget t = AnswerTarget.of(tokenizer, AnswerTarget.fallbackPrompt(), "What is 2 + 2?", reasoning, segments, "4");
-        assertTrue(t.text().startsWith("User: What is 2 + 2?" + AnswerTarget.INSTRUCTION + "\nAssistant: <think>\n"));
+        AnswerTarget t = AnswerTarget.of(tokenizer, TraceLayout.fallbackPrompt(), "What is 2 + 2?", reasoning, segments, "4");
+        assertTrue(t.text().startsWith("User: What is 2 + 2?" + TraceLayout.INSTRUCTION + "\nAssistant: <think>\n"));
         assertTrue(t.text().endsWith(reasoning + "</think> So, the final answer is \\boxed{4}"));
         int[] trace = t.traceTokens();
         assertEquals(trace[0], t.segmentTokens(0)[0]);
@@ -66,7 +67,7 @@ class AnswerTargetTest {
     @Test
     void anEmptyAnswerGivesAnEmptyRunAndAnEmptyAnswerStatus() {
         String reasoning = "Nothing to say.";
-        AnswerTarget t = AnswerTarget.of(tokenizer, AnswerTarget.fallbackPrompt(), "Q?", reasoning,
+        AnswerTarget t = AnswerTarget.of(tokenizer, TraceLayout.fallbackPrompt(), "Q?", reasoning,
                 Segmenter.reference().split(reasoning), "");
         assertTrue(t.answerIsEmpty());
         try (ToyModel model = new ToyModel(tokenizer.vocabSize(), 8, 1)) {
@@ -78,7 +79,7 @@ class AnswerTargetTest {
 
     @Test
     void segmentsMustTileTheReasoning() {
-        assertThrows(IllegalArgumentException.class, () -> AnswerTarget.of(tokenizer, AnswerTarget.fallbackPrompt(), "Q",
+        assertThrows(IllegalArgumentException.class, () -> AnswerTarget.of(tokenizer, TraceLayout.fallbackPrompt(), "Q",
                 "abc def", List.of(new Segment(0, 0, 3, "abc")), "1"));
     }
 }

@@ -1,7 +1,8 @@
 package dev.segattr.attribution;
 
 import dev.segattr.model.CausalLM;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class GoldenAttributionTest {
     @Test
     void theTargetSequenceMatchesTransformersTokenByToken() {
         // The chat template renders U as transformers' apply_chat_template did.
-        assertEquals(fixture.prompt(), AnswerTarget.promptOf(tokenizer).apply(fixture.trace().question() + AnswerTarget.INSTRUCTION));
+        assertEquals(fixture.prompt(), TraceLayout.promptOf(tokenizer).apply(fixture.trace().question() + TraceLayout.INSTRUCTION));
         AnswerTarget target = fixture.target(tokenizer);
         assertEquals(fixture.json.get("text").asText(), target.text());
         assertArrayEquals(fixture.ids(), target.ids());

@@ -2,6 +2,7 @@ package dev.segattr.attribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
 
@@ -36,9 +37,9 @@ final class IgFixture {
         return Trace.of("golden", json.get("question").asText(), json.get("reasoning").asText(), json.get("answer").asText());
     }
 
-    AnswerTarget target(dev.segattr.model.Tokenizer tokenizer) {
+    AnswerTarget target(dev.segattr.tokenizer.Tokenizer tokenizer) {
         Trace t = trace();
-        return AnswerTarget.of(tokenizer, AnswerTarget.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
+        return AnswerTarget.of(tokenizer, TraceLayout.promptOf(tokenizer), t, Segmenter.reference().split(t.reasoning()));
     }
 
     /** U as transformers' apply_chat_template rendered it. */

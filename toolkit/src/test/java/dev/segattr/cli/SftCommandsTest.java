@@ -3,8 +3,9 @@ package dev.segattr.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segattr.experiment.Hashes;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +54,7 @@ class SftCommandsTest {
             ModelConfig config = ModelConfig.of("qwen3", t.vocabSize(), 64, 128, 2, 4, 2, 16)
                     .withTokens(null, List.of(t.eosId()), t.padId());
             try (CausalLM m = CausalLM.init(config, 1)) {
-                m.save(model);
+                CheckpointWriter.save(m, model);
             }
         }
         // 8 copies of each trace (ids differ), so that an epoch is 4 updates of batch 4

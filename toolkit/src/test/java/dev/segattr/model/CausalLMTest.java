@@ -51,7 +51,7 @@ class CausalLMTest {
     void saveThenLoadGivesIdenticalLogits(String name) {
         Path saved = tmp.resolve(name);
         try (CausalLM model = CausalLM.load(Fixtures.dir(name)); NDManager m = NDManager.newBaseManager()) {
-            model.save(saved);
+            CheckpointWriter.save(model, saved);
             exportForTransformers(saved, name);
             assertTrue(Files.isRegularFile(saved.resolve("config.json")));
             assertTrue(Files.isRegularFile(saved.resolve("model.safetensors")));
@@ -90,7 +90,7 @@ class CausalLMTest {
     void tiedHeadIsNotSavedTwiceAndHeaderIsWhatTransformersExpects() throws Exception {
         try (CausalLM model = CausalLM.init(tinyQwen3().withTiedEmbeddings(true), 1)) {
             assertFalse(model.parameters().containsKey("lm_head.weight"));
-            model.save(tmp.resolve("tied"));
+            CheckpointWriter.save(model, tmp.resolve("tied"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(tmp.resolve("tied/model.safetensors"))) {
             assertFalse(f.entries().containsKey("lm_head.weight"));
@@ -120,7 +120,7 @@ class CausalLMTest {
             Files.copy(Fixtures.dir(Fixtures.QWEN3_SHARDED).resolve(f), dir.resolve(f));
         }
         try (CausalLM model = CausalLM.init(tinyQwen3(), 2)) {
-            model.save(dir);
+            CheckpointWriter.save(model, dir);
         }
         try (var files = Files.list(dir)) {
             assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"),

@@ -3,8 +3,9 @@ package dev.segattr.robustness;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.cli.Main;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +134,7 @@ class BadInputTest {
         try (Tokenizer t = Tokenizer.load(qwen);
              CausalLM m = CausalLM.init(ModelConfig.of("qwen3", t.vocabSize(), 8, 16, 1, 2, 1, 4)
                      .withTokens(null, List.of(t.eosId()), t.padId()), 3)) {
-            m.save(qwen);
+            CheckpointWriter.save(m, qwen);
         }
         Path in = Fixture.write(dir.resolve("boxed.jsonl"), List.of(Fixture.trace("fused", 2, 3).put("answer", "x}"),
                 Fixture.trace("fine", 2, 3)));

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.cli.Main;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class Fixture {
             ModelConfig config = ModelConfig.of("qwen3", t.vocabSize(), 32, 64, 2, 4, 2, 8)
                     .withTokens(null, List.of(t.eosId()), t.padId());
             try (CausalLM m = CausalLM.init(change.apply(config), 7)) {
-                m.save(dir);
+                CheckpointWriter.save(m, dir);
             }
             copyTokenizer(TOKENIZER, dir);
             return dir;

@@ -3,6 +3,7 @@ package dev.segattr.robustness;
 import ai.djl.ndarray.index.NDIndex;
 import dev.segattr.cli.Main;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class ModelFaultsTest {
         Path broken = dir.resolve("nan");
         try (CausalLM m = CausalLM.load(model)) {
             m.parameters().get("model.layers.1.mlp.down_proj.weight").set(new NDIndex("3, 5"), Float.NaN);
-            m.save(broken);
+            CheckpointWriter.save(m, broken);
         }
         Fixture.copyTokenizer(model, broken);
         String expected = broken.resolve("model.safetensors") + ": tensor 'model.layers.1.mlp.down_proj.weight' holds 1 NaN "

@@ -75,7 +75,7 @@ class SegmentTableTest {
         assertTrue(html.contains("&lt;check&gt;"), "text is escaped");
         assertFalse(html.contains("<check>"));
         assertTrue(html.contains("<td style=\"text-align:left\">⏎⏎Wait, &lt;check&gt; it</td>"), "text columns read from the left");
-        assertTrue(table.html(2).contains("… 3 more rows"));
+        assertTrue(table.html(2).contains("<p>... 3 more rows (5 in all)</p>"), "the note of the one table renderer, viz.HtmlTable");
 
         // In a notebook the table shows itself: HTML first, plain text as the fallback.
         assertEquals(List.of("text/html", "text/plain"), List.copyOf(table.mimeBundle().keySet()));

@@ -147,6 +147,16 @@ class SelectionPolicyTest {
         assertEquals(105, SelectionPolicy.topTokens(Budget.ratio(0.5)).select(t).supervisedTokens());
     }
 
+
+    @Test
+    void randomOnTokenCountsAloneIsTheRandomPolicyAtAnExactBudget() {
+        ScoredTrace t = manySegments("a"); // 210 tokens in 20 segments
+        Selection policy = SelectionPolicy.random(Budget.exactly(60), 7).select(t);
+        Selection counts = SelectionPolicy.randomSegments("a", t.tokenCounts(), 60, 7);
+        assertArrayEquals(policy.segments(), counts.segments(), "same id, counts, budget and seed: same segments");
+        assertEquals(60, Budget.exactly(60).tokens(t));
+        assertEquals(60, SelectionPolicy.topTokens(Budget.exactly(60)).select(t).supervisedTokens());
+    }
     @Test
     void perplexityAndEntropyRankSegmentsByTheirMeans() {
         // Six segments of 2 tokens.

@@ -2,7 +2,8 @@ package dev.segattr.sft;
 
 import dev.segattr.BadInputException;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;
@@ -36,7 +37,7 @@ class ChatFormatTest {
             assertEquals("</think> So, the final answer is \\boxed{4}", f.answerPart(TRACE));
 
             List<Segment> segments = Segmenter.reference().split(TRACE.reasoning());
-            AnswerTarget target = AnswerTarget.of(qwen, AnswerTarget.promptOf(qwen), TRACE, segments);
+            AnswerTarget target = AnswerTarget.of(qwen, TraceLayout.promptOf(qwen), TRACE, segments);
             TokenizedTrace t = TrainingData.tokenize(qwen, f, TRACE);
             assertArrayEquals(target.ids(), Arrays.copyOf(t.ids(), t.length() - 1));
             assertEquals(qwen.eosId(), t.ids()[t.length() - 1]);

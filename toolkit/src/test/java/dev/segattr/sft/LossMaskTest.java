@@ -1,6 +1,6 @@
 package dev.segattr.sft;
 
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Segmenter;
 import dev.segattr.trace.Trace;

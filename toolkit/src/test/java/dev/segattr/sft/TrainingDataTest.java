@@ -3,7 +3,7 @@ package dev.segattr.sft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
-import dev.segattr.model.Tokenizer;
+import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Segmenter;

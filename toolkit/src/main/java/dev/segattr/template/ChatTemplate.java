@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
@@ -23,7 +23,7 @@ import jinjava.javax.el.CompositeELResolver;
  * and the globals {@code raise_exception} and {@code strftime_now}. What jinjava lacks or reads otherwise is
  * supplied: Jinja2's whitespace rules ({@link JinjaSource}), Python str methods and {@code dict.get(k, d)}
  * ({@link PythonMethods}), slices with a step, Python's precedence of unary {@code not} and of tests after
- * filters, keyword arguments holding filters ({@link Expressions}), loop filters and for-else ({@link Blocks}),
+ * filters, keyword arguments holding filters ({@link Expressions}), loop filters and for-else ({@link JinjavaWriter}),
  * {@code tojson} as json.dumps, {@code trim} as str.strip, the {@code generation} block, and Python's way of
  * printing values (True, lists as ['a', 1]).
  *

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;

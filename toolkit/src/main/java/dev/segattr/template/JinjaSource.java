@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import dev.segattr.BadInputException;
 import java.util.ArrayList;
@@ -14,8 +14,9 @@ import java.util.List;
  * alone on its line loses its indentation, and a block tag eats the newline after it. The result has no
  * markers left and is rendered with jinjava's own trimming off.
  *
- * <p>Inside tags, Python-isms are rewritten ({@link Expressions}): slices ({@code messages[::-1]}) become the
- * {@code segattr_slice} filter, and operators get Python's precedence with parentheses. {@link Blocks} then
+ * <p>Inside tags, Python-isms are rewritten ({@link Expressions}, on the tokens of {@link ExpressionLexer}, which
+ * also finds where a tag ends): slices ({@code messages[::-1]}) become the {@code segattr_slice} filter, and
+ * operators get Python's precedence with parentheses. {@link JinjavaWriter} then
  * writes the pieces out, sending every printed expression through the {@code segattr_str} filter so that
  * values print as Python's {@code str()} would.
  */
@@ -37,7 +38,7 @@ final class JinjaSource {
     static String toJinjava(String jinja2Source) {
         JinjaSource s = new JinjaSource(normalizeNewlines(jinja2Source));
         s.run();
-        return new Blocks(s.out).toJinjava();
+        return new JinjavaWriter(s.out).toJinjava();
     }
 
     /** Jinja2's lexer: split at \r\n, \r, \n; drop one trailing empty line (keep_trailing_newline=False). */
@@ -50,7 +51,7 @@ final class JinjaSource {
         while (pos < src.length()) {
             int tag = nextTagStart(pos);
             if (tag < 0) {
-                out.add(new Piece(Piece.TEXT, src.substring(pos)));
+                out.add(new Piece(Piece.Kind.TEXT, src.substring(pos)));
                 return;
             }
             String text = src.substring(pos, tag);
@@ -61,7 +62,7 @@ final class JinjaSource {
             if (sign != 0) {
                 bodyStart++;
             }
-            out.add(new Piece(Piece.TEXT, stripBeforeTag(text, kind, sign)));
+            out.add(new Piece(Piece.Kind.TEXT, stripBeforeTag(text, kind, sign)));
             if (kind == '#') {
                 comment(bodyStart);
             } else if (kind == '%' && isRaw(bodyStart)) {
@@ -165,7 +166,7 @@ final class JinjaSource {
                 if (end > 0) {
                     lineStarting = contentStart > 0 && src.charAt(contentStart - 1) == '\n';
                     String content = stripBeforeTag(src.substring(contentStart, tag), '%', sign);
-                    out.add(new Piece(Piece.RAW, content));
+                    out.add(new Piece(Piece.Kind.RAW, content));
                     afterTag(end, endSign, true);
                     return;
                 }
@@ -174,34 +175,25 @@ final class JinjaSource {
         }
     }
 
-    /** A block or variable tag: find its end (brackets balanced, strings skipped), rewrite, emit. */
+    /** A block or variable tag: its end is the first end marker outside brackets and strings; rewrite, emit. */
     private void code(char kind, int bodyStart) {
+        ExpressionLexer lexer = new ExpressionLexer(src, bodyStart);
         int depth = 0;
-        int p = bodyStart;
-        while (p < src.length()) {
-            char c = src.charAt(p);
-            if (c == '\'' || c == '"') {
-                p = skipString(p);
-                continue;
+        for (ExpressionLexer.Token t = lexer.next(); t != null; t = lexer.next()) {
+            int p = t.start();
+            int endLength = depth > 0 ? 0 : kind == '%' ? blockEnd(p) : variableEnd(p);
+            if (endLength > 0) {
+                char sign = src.charAt(p) == '-' || src.charAt(p) == '+' ? src.charAt(p) : 0;
+                String body = Expressions.toJinjava(src.substring(bodyStart, p));
+                out.add(new Piece(kind == '%' ? Piece.Kind.BLOCK : Piece.Kind.VARIABLE, body.strip()));
+                afterTag(p + endLength, sign, kind == '%');
+                return;
             }
-            if (depth == 0) {
-                int endLen = kind == '%' ? blockEnd(p) : variableEnd(p);
-                if (endLen > 0) {
-                    char sign = src.charAt(p) == '-' || src.charAt(p) == '+' ? src.charAt(p) : 0;
-                    String body = Expressions.parenthesizeNot(Expressions.parenthesizeFilteredTests(
-                            Expressions.parenthesizeKeywordArguments(
-                                    Expressions.rewriteSlices(src.substring(bodyStart, p)))));
-                    out.add(new Piece(kind == '%' ? Piece.BLOCK : Piece.VARIABLE, body.strip()));
-                    afterTag(p + endLen, sign, kind == '%');
-                    return;
-                }
-            }
-            if (c == '(' || c == '[' || c == '{') {
+            if (t.kind() == ExpressionLexer.Kind.OPEN) {
                 depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+            } else if (t.kind() == ExpressionLexer.Kind.CLOSE && depth > 0) {
                 depth--;
             }
-            p++;
         }
         throw error(bodyStart, kind == '%' ? "missing end of block tag" : "missing end of variable tag");
     }
@@ -220,15 +212,6 @@ final class JinjaSource {
         return src.startsWith("}}", p) ? 2 : 0;
     }
 
-    private int skipString(int p) {
-        char quote = src.charAt(p);
-        int i = p + 1;
-        while (i < src.length() && src.charAt(i) != quote) {
-            i += src.charAt(i) == '\\' ? 2 : 1;
-        }
-        return Math.min(i + 1, src.length());
-    }
-
     private int skipSpaces(int p) {
         while (p < src.length() && PyStrings.isSpace(src.charAt(p))) {
             p++;
@@ -237,11 +220,8 @@ final class JinjaSource {
     }
 
     /** A lexed part of the template: text, raw text, or the (rewritten) code of a block or variable tag. */
-    record Piece(char kind, String text) {
-        static final char TEXT = 'T';
-        static final char RAW = 'R';
-        static final char BLOCK = '%';
-        static final char VARIABLE = '{';
+    record Piece(Kind kind, String text) {
+        enum Kind { TEXT, RAW, BLOCK, VARIABLE }
     }
 
     private BadInputException error(int at, String message) {

@@ -1,5 +1,7 @@
-package dev.segattr.synth;
+package dev.segattr.select;
 
+import dev.segattr.synth.Role;
+import dev.segattr.synth.Roles;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -59,7 +61,7 @@ class AurocTest {
         List<Role> roles = List.of(Role.ESSENTIAL, Role.REDUNDANT, Role.REFLECTIVE, Role.TRUNCATED, Role.ESSENTIAL);
         double[] strength = {0.4, 0.1, 0.05, 0.2, 0.25};
         // Important {0.4, 0.05, 0.25} vs unimportant {0.1, 0.2}: 0.4 -> 2, 0.05 -> 0, 0.25 -> 2; 4 of 6.
-        assertEquals(4.0 / 6, Auroc.of(strength, roles), 1e-12);
+        assertEquals(4.0 / 6, Auroc.of(strength, Roles.important(roles)), 1e-12);
         // Essential {0.4, 0.25} vs truncated {0.2}: both above.
         assertEquals(1.0, Auroc.between(strength, roles, Set.of(Role.ESSENTIAL), Set.of(Role.TRUNCATED)), 1e-12);
         // Reflective {0.05} vs redundant and truncated {0.1, 0.2}: below both.

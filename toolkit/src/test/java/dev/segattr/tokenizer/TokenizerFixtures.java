@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** The committed tokenizer fixtures (see toolkit/src/test/python/make_tokenizer_fixtures.py). */
-final class TokenizerFixtures {
+public final class TokenizerFixtures {
 
     static final String ROOT = "/fixtures/tokenizers/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,7 +19,7 @@ final class TokenizerFixtures {
     }
 
     /** The Qwen3 tokenizer folder (tokenizer.json unpacked from its .gz, tokenizer_config.json) under {@code dir}. */
-    static Path qwen3(Path dir) {
+    public static Path qwen3(Path dir) {
         try {
             Files.createDirectories(dir);
             try (InputStream gz = new GZIPInputStream(resource("qwen3/tokenizer.json.gz"))) {
@@ -34,7 +34,7 @@ final class TokenizerFixtures {
         }
     }
 
-    static JsonNode json(String name) {
+    public static JsonNode json(String name) {
         try (InputStream in = resource(name)) {
             return JSON.readTree(in);
         } catch (IOException e) {
@@ -42,7 +42,7 @@ final class TokenizerFixtures {
         }
     }
 
-    static String text(String name) {
+    public static String text(String name) {
         try (InputStream in = resource(name)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -58,7 +58,7 @@ final class TokenizerFixtures {
         return in;
     }
 
-    static long[] longs(JsonNode array) {
+    public static long[] longs(JsonNode array) {
         long[] out = new long[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asLong();
@@ -66,7 +66,7 @@ final class TokenizerFixtures {
         return out;
     }
 
-    static int[] ints(JsonNode array) {
+    public static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asInt();

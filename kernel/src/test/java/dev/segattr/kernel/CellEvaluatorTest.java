@@ -17,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The JShell evaluator on its own (no Jupyter): values, errors as a user reads them, interrupts. */
-class EvaluatorTest {
+class CellEvaluatorTest {
 
-    private static Evaluator evaluator;
+    private static CellEvaluator evaluator;
 
     @BeforeAll
     static void start() {
-        evaluator = new Evaluator(Kernel.startupClassPath(), List.of("import java.util.*;"));
+        evaluator = new CellEvaluator(Kernel.startupClassPath(), List.of("import java.util.*;"));
     }
 
     @AfterAll
@@ -46,10 +46,10 @@ class EvaluatorTest {
 
     @Test
     void statementsAndDeclarationsHaveNoValue() {
-        assertSame(Evaluator.NO_VALUE, cell("int unused = 3;"));
-        assertSame(Evaluator.NO_VALUE, cell("void hello() { }"));
-        assertSame(Evaluator.NO_VALUE, cell("hello();"));
-        assertSame(Evaluator.NO_VALUE, cell("1 + 1;\nint later = 2;"), "only the last snippet counts");
+        assertSame(CellEvaluator.NO_VALUE, cell("int unused = 3;"));
+        assertSame(CellEvaluator.NO_VALUE, cell("void hello() { }"));
+        assertSame(CellEvaluator.NO_VALUE, cell("hello();"));
+        assertSame(CellEvaluator.NO_VALUE, cell("1 + 1;\nint later = 2;"), "only the last snippet counts");
     }
 
     @Test
@@ -69,7 +69,7 @@ class EvaluatorTest {
 
     @Test
     void aCompileErrorNamesTheCellLineAndMarksTheCode() {
-        Evaluator.CompilationException e = assertThrows(Evaluator.CompilationException.class,
+        CellEvaluator.CompilationException e = assertThrows(CellEvaluator.CompilationException.class,
                 () -> cell("int a = 1;\n\nint b = \"text\";"));
         assertTrue(e.getMessage().contains("incompatible types"), e.getMessage());
         String report = String.join("\n", e.lines());
@@ -79,7 +79,7 @@ class EvaluatorTest {
 
     @Test
     void incompleteCodeIsACompileError() {
-        Evaluator.CompilationException e = assertThrows(Evaluator.CompilationException.class,
+        CellEvaluator.CompilationException e = assertThrows(CellEvaluator.CompilationException.class,
                 () -> cell("for (int i = 0; i < 3; i++) {"));
         assertTrue(e.getMessage().startsWith("incomplete code at cell line 1"), e.getMessage());
     }
@@ -111,10 +111,10 @@ class EvaluatorTest {
         try {
             timer.schedule(evaluator::interrupt, 500, TimeUnit.MILLISECONDS);
             assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
-                    assertThrows(Evaluator.CellInterruptedException.class, () -> cell("long n = 0;\nwhile (true) { n++; }")));
+                    assertThrows(CellEvaluator.CellInterruptedException.class, () -> cell("long n = 0;\nwhile (true) { n++; }")));
             timer.schedule(evaluator::interrupt, 500, TimeUnit.MILLISECONDS);
             assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
-                    assertThrows(Evaluator.CellInterruptedException.class, () -> cell("Thread.sleep(60_000);")));
+                    assertThrows(CellEvaluator.CellInterruptedException.class, () -> cell("Thread.sleep(60_000);")));
         } finally {
             timer.shutdownNow();
         }
@@ -123,7 +123,7 @@ class EvaluatorTest {
 
     @Test
     void completionAndCompleteness() {
-        Evaluator.Completions c = evaluator.complete("Math.ma", 7);
+        CellEvaluator.Completions c = evaluator.complete("Math.ma", 7);
         assertTrue(c.options().contains("max("), c.options().toString());
         assertEquals(5, c.start());
         assertEquals("complete", evaluator.isComplete("int x = 1;"));

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * object, not its string. A cell may hold several snippets; its value is the last one's, when that is an
  * expression.
  */
-final class Evaluator implements AutoCloseable {
+final class CellEvaluator implements AutoCloseable {
 
     /** The cell produced no value to show (its last snippet is a statement or a declaration). */
     static final Object NO_VALUE = new Object();
@@ -47,7 +47,7 @@ final class Evaluator implements AutoCloseable {
     /** Where each snippet of the running cell starts in it (snippet id to 0-based cell line), for stack traces. */
     private final Map<String, Integer> cellLines = new HashMap<>();
 
-    Evaluator(List<Path> classPath, List<String> startupSnippets) {
+    CellEvaluator(List<Path> classPath, List<String> startupSnippets) {
         this.shell = JShell.builder()
                 .executionEngine(new ExecutionControlProvider() {
                     @Override
@@ -226,7 +226,7 @@ final class Evaluator implements AutoCloseable {
             mapped = mapped.getCause();
         }
         if (original instanceof Exception) {
-            return Evaluator.<RuntimeException>sneaky(original);
+            return CellEvaluator.<RuntimeException>sneaky(original);
         }
         return new CellErrorException(original.toString(), original);
     }

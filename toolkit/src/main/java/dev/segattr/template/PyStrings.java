@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segattr.BadInputException;
+import dev.segattr.template.ChatTemplate;
 import dev.segattr.synth.Synth;
 import dev.segattr.synth.SynthConfig;
 import dev.segattr.synth.SynthTrace;

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import java.beans.FeatureDescriptor;
 import java.util.Collection;

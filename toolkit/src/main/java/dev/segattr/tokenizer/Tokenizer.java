@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segattr.BadInputException;
+import dev.segattr.template.ChatTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,16 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import dev.segattr.BadInputException;
+import dev.segattr.template.ExpressionLexer.Kind;
+import dev.segattr.template.ExpressionLexer.Token;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import static dev.segattr.template.ExpressionLexer.tokens;
+import static dev.segattr.template.ExpressionLexer.touching;
 
 /**
  * Writes lexed template pieces as jinjava source, giving two Jinja2 loop forms jinjava renders silently wrong
@@ -13,7 +18,7 @@ import java.util.Set;
  * so {@code loop.index} counts kept items) and the loop's {@code {% else %}} branch (taken when nothing was
  * iterated).
  */
-final class Blocks {
+final class JinjavaWriter {
 
     private static final Set<String> OPENERS =
             Set.of("if", "for", "macro", "call", "filter", "with", "block", "autoescape", "generation");
@@ -21,7 +26,7 @@ final class Blocks {
     private final List<JinjaSource.Piece> pieces;
     private final StringBuilder out = new StringBuilder();
 
-    Blocks(List<JinjaSource.Piece> pieces) {
+    JinjavaWriter(List<JinjaSource.Piece> pieces) {
         this.pieces = pieces;
     }
 
@@ -44,9 +49,9 @@ final class Blocks {
         for (int i = 0; i < pieces.size(); i++) {
             JinjaSource.Piece p = pieces.get(i);
             switch (p.kind()) {
-                case JinjaSource.Piece.TEXT -> out.append(p.text());
-                case JinjaSource.Piece.RAW -> out.append("{% raw %}").append(p.text()).append("{% endraw %}");
-                case JinjaSource.Piece.VARIABLE ->
+                case TEXT -> out.append(p.text());
+                case RAW -> out.append("{% raw %}").append(p.text()).append("{% endraw %}");
+                case VARIABLE ->
                         out.append("{{ (").append(p.text()).append(")|").append(JinjaSource.STR_FILTER).append(" }}");
                 default -> {
                     String name = tagName(p.text());
@@ -80,7 +85,7 @@ final class Blocks {
         Deque<Integer> stack = new ArrayDeque<>(); // piece index of each open block, -1 for non-loops
         for (int i = 0; i < pieces.size(); i++) {
             JinjaSource.Piece p = pieces.get(i);
-            if (p.kind() != JinjaSource.Piece.BLOCK) {
+            if (p.kind() != JinjaSource.Piece.Kind.BLOCK) {
                 continue;
             }
             String name = tagName(p.text());
@@ -111,13 +116,13 @@ final class Blocks {
         if (rest.endsWith(" recursive")) {
             throw new BadInputException("chat template: recursive loops are not supported: {% " + tag + " %}");
         }
-        int in = topLevelWord(rest, "in", 0);
+        int in = topLevelWord(rest, "in");
         if (in < 0) {
             throw new BadInputException("chat template: cannot read the loop {% " + tag + " %}");
         }
         String target = rest.substring(0, in).strip();
         String iterable = rest.substring(in + 2).strip();
-        int condition = topLevelWord(iterable, "if", 0);
+        int condition = topLevelWord(iterable, "if");
         if (condition >= 0) {
             String kept = "__segattr_kept" + loop;
             String cond = iterable.substring(condition + 2).strip();
@@ -143,50 +148,43 @@ final class Blocks {
     }
 
     private static String tagName(String tag) {
-        int end = 0;
-        while (end < tag.length() && (Character.isLetterOrDigit(tag.charAt(end)) || tag.charAt(end) == '_')) {
-            end++;
-        }
-        return tag.substring(0, end);
+        List<Token> tokens = tokens(tag);
+        return !tokens.isEmpty() && tokens.get(0).kind() == Kind.NAME && tokens.get(0).start() == 0 ? tokens.get(0).text() : "";
     }
 
-    /** Index of a whole keyword outside brackets and strings, or -1. */
-    private static int topLevelWord(String code, String word, int from) {
+    /** Where {@code word} stands as a name outside brackets and strings (not as an attribute, {@code x.in}), or -1. */
+    private static int topLevelWord(String code, String word) {
         int depth = 0;
-        for (int i = from; i < code.length(); i++) {
-            char c = code.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = Expressions.skipString(code, i) - 1;
-            } else if (c == '(' || c == '[' || c == '{') {
+        for (Token t : tokens(code)) {
+            if (t.kind() == Kind.OPEN) {
                 depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
+            } else if (t.kind() == Kind.CLOSE) {
                 depth--;
-            } else if (depth == 0 && code.startsWith(word, i) && boundary(code, i - 1)
-                    && boundary(code, i + word.length())) {
-                return i;
+            } else if (depth == 0 && t.isName(word) && !t.afterDot() && !(t.end() < code.length() && code.charAt(t.end()) == '.')) {
+                return t.start();
             }
         }
         return -1;
     }
 
-    private static boolean boundary(String code, int i) {
-        return i < 0 || i >= code.length() || !(Character.isLetterOrDigit(code.charAt(i)) || code.charAt(i) == '_'
-                || code.charAt(i) == '.');
-    }
-
+    /** Whether the tag assigns ({@code set x = ...}) at its top level: an '=' that is no part of ==, !=, <= or >=. */
     private static boolean hasTopLevelAssignment(String tag) {
+        List<Token> tokens = tokens(tag);
         int depth = 0;
-        for (int i = 0; i < tag.length(); i++) {
-            char c = tag.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = Expressions.skipString(tag, i) - 1;
-            } else if (c == '(' || c == '[' || c == '{') {
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.kind() == Kind.OPEN) {
                 depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
+            } else if (t.kind() == Kind.CLOSE) {
                 depth--;
-            } else if (c == '=' && depth == 0 && (i + 1 >= tag.length() || tag.charAt(i + 1) != '=')
-                    && (i == 0 || "=!<>".indexOf(tag.charAt(i - 1)) < 0)) {
-                return true;
+            } else if (depth == 0 && t.isSymbol('=')) {
+                Token previous = k > 0 ? tokens.get(k - 1) : null;
+                Token next = k + 1 < tokens.size() ? tokens.get(k + 1) : null;
+                boolean partOfComparison = touching(t, next) && next.isSymbol('=')
+                        || touching(previous, t) && previous.kind() == Kind.SYMBOL && "=!<>".indexOf(previous.first()) >= 0;
+                if (!partOfComparison) {
+                    return true;
+                }
             }
         }
         return false;

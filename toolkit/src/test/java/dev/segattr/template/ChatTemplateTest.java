@@ -1,4 +1,4 @@
-package dev.segattr.model;
+package dev.segattr.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segattr.BadInputException;
+import dev.segattr.tokenizer.TokenizerFixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.segattr.synth;
+package dev.segattr.select;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -57,29 +57,24 @@ public final class Auroc {
         return (positiveRanks - p * (p + 1) / 2.0) / ((double) p * neg);
     }
 
-    /** AUROC of important (essential, reflective) against unimportant (redundant, truncated) segments. */
-    public static double of(double[] scores, List<Role> roles) {
-        return of(scores, Roles.important(roles));
-    }
-
     /**
-     * AUROC of the segments whose role is in {@code positives} against those whose role is in {@code negatives};
-     * segments of other roles are left out. For example essential against truncated only.
+     * AUROC of the items whose label is in {@code positives} against those whose label is in {@code negatives};
+     * items of other labels are left out. For example segments of role essential against truncated only.
      */
-    public static double between(double[] scores, List<Role> roles, Set<Role> positives, Set<Role> negatives) {
-        if (scores.length != roles.size()) {
-            throw new IllegalArgumentException(scores.length + " scores but " + roles.size() + " roles");
+    public static <L> double between(double[] scores, List<L> labels, Set<L> positives, Set<L> negatives) {
+        if (scores.length != labels.size()) {
+            throw new IllegalArgumentException(scores.length + " scores but " + labels.size() + " labels");
         }
         if (positives.stream().anyMatch(negatives::contains)) {
-            throw new IllegalArgumentException("a role cannot be both positive and negative: " + positives + " / " + negatives);
+            throw new IllegalArgumentException("a label cannot be both positive and negative: " + positives + " / " + negatives);
         }
         int[] kept = IntStream.range(0, scores.length)
-                .filter(i -> positives.contains(roles.get(i)) || negatives.contains(roles.get(i))).toArray();
+                .filter(i -> positives.contains(labels.get(i)) || negatives.contains(labels.get(i))).toArray();
         double[] s = new double[kept.length];
         boolean[] label = new boolean[kept.length];
         for (int j = 0; j < kept.length; j++) {
             s[j] = scores[kept[j]];
-            label[j] = positives.contains(roles.get(kept[j]));
+            label[j] = positives.contains(labels.get(kept[j]));
         }
         return of(s, label);
     }
