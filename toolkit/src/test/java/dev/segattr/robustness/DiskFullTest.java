@@ -94,19 +94,26 @@ class DiskFullTest {
     }
 
     /**
-     * A real full disk: a 16 kB tmpfs (needs root and mount; skipped elsewhere). attribute stops with the system's
+     * A real full disk: a tmpfs with room for the output's lock and about one and a half records (sized from an
+     * uninterrupted run's first record; needs root and mount; skipped elsewhere). attribute stops with the system's
      * message after the first record, the output file does not exist, the partial file holds one complete record
      * and a torn one; with room again, the rerun drops the torn line, resumes and gives the records an uninterrupted
      * run gives.
      */
     @Test
     void aRealFullDiskDuringAttributeResumes() throws Exception {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> synth = Fixture.synth(3);
+        Path in = Fixture.write(dir.resolve("synth3.jsonl"), synth);
+        Path clean = dir.resolve("synth3-out.jsonl");
+        assertEquals(0, run("attribute", "--model", model.toString(), "--in", in.toString(), "--out", clean.toString(),
+                "--steps", "2").code());
+        long firstRecord = Files.readAllLines(clean).get(0).length() + 1;
+        long page = 4096; // tmpfs gives every file whole pages: one for the lock file, then the partial output
+        long size = page + (firstRecord * 3 / 2 + page - 1) / page * page;
         Path small = Files.createDirectories(dir.resolve("small"));
-        Assumptions.assumeTrue(mount(small, "size=16k"), "needs root and tmpfs");
+        Assumptions.assumeTrue(mount(small, "size=" + size), "needs root and tmpfs");
         boolean unmounted;
         try {
-            List<com.fasterxml.jackson.databind.node.ObjectNode> synth = Fixture.synth(3);
-            Path in = Fixture.write(dir.resolve("synth3.jsonl"), synth);
             Path out = small.resolve("out.jsonl");
             String[] args = {"attribute", "--model", model.toString(), "--in", in.toString(), "--out", out.toString(), "--steps", "2"};
             Fixture.Result r = run(args);
@@ -114,14 +121,11 @@ class DiskFullTest {
             assertEquals("segattr attribute: could not write " + out + ".partial: No space left on device", r.lastError());
             assertFalse(Files.exists(out));
 
-            assertTrue(remount(small, "size=256k"));
+            assertTrue(remount(small, "size=" + 8 * size));
             Fixture.Result resumed = run(args);
             assertEquals(0, resumed.code(), resumed.err());
             assertTrue(resumed.err().contains("torn line dropped"), resumed.err());
 
-            Path clean = dir.resolve("synth3-out.jsonl");
-            assertEquals(0, run("attribute", "--model", model.toString(), "--in", in.toString(), "--out", clean.toString(),
-                    "--steps", "2").code());
             assertEquals(Fixture.read(clean).stream().map(Fixture::timeless).toList(),
                     Fixture.read(out).stream().map(Fixture::timeless).toList());
         } finally {

@@ -5,6 +5,7 @@ import dev.segattr.cli.Main;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.CheckpointWriter;
 import dev.segattr.model.ModelConfig;
+import dev.segattr.tokenizer.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,10 +50,14 @@ class ModelFaultsTest {
     void tokenizerAndModelThatDoNotMatch() {
         Path small = Fixture.model(dir.resolve("vocab500"), c -> ModelConfig.of(c.modelType(), 500, c.hiddenSize(),
                 c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim()));
+        int highestId;
+        try (Tokenizer tokenizer = Tokenizer.load(small)) {
+            highestId = tokenizer.vocabSize() - 1; // the embedded default's tokenizer, larger than 500
+        }
         Fixture.Result r = attribute(small, "mismatch-out.jsonl");
         assertEquals(Main.BAD_INPUT, r.code());
         assertEquals("segattr attribute: " + small.resolve("tokenizer.json")
-                + ": token ids reach 763 but the model's vocab_size is 500: tokenizer and model do not match", r.lastError());
+                + ": token ids reach " + highestId + " but the model's vocab_size is 500: tokenizer and model do not match", r.lastError());
     }
 
     /** Refused at load, naming the tensor, by every command that loads a model: never trained on or scored. */
