@@ -97,10 +97,14 @@ public final class Attribution implements RichDisplay {
         return target.perSegment(result.attributions());
     }
 
-    /** What the selection policies read; fails with the reason when the attributions are not finite. */
+    /**
+     * What the selection policies read, as the select stage reads it from the attributed record (so every policy works,
+     * perplexity and entropy too, and picks what {@code segattr select} picks); fails with the reason when the
+     * attributions are not finite.
+     */
     public ScoredTrace scored() {
         requireFinite();
-        return new ScoredTrace(trace.id(), segments.texts(), perSegment(), null, null, segments.roles());
+        return ScoredTrace.fromRecord(record.line());
     }
 
     public SegmentMetrics metrics() {

@@ -105,8 +105,13 @@ public final class SelectStage {
     private SelectStage() {
     }
 
-    /** Selects in every record of {@code in} into {@code out} (written atomically), and the table when the options ask. */
-    public static void run(Path in, Path out, Options options, StageListener listener) {
+    /**
+     * Selects in every record of {@code in} into {@code out} (written atomically), and writes the table when the options
+     * name a file.
+     *
+     * @return the segment table (one row per segment; to write it in another format too), or null when the options name none
+     */
+    public static SegmentTable run(Path in, Path out, Options options, StageListener listener) {
         SelectionPolicy policy = options.selectionPolicy();
         SegmentTable segments = options.table() == null ? null : new SegmentTable();
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
@@ -123,6 +128,7 @@ public final class SelectStage {
                 segments.writeCsv(table);
             }
         }
+        return segments;
     }
 
     /** The per-record work (the options' table is not written: a record stage sees one record at a time). */
