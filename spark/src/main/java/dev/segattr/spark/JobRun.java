@@ -44,7 +44,7 @@ record JobRun(String in, String out, TraceInput.Format format, int partitions, b
         job.validate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (partitions < 0) {
-            throw new BadInputException("--partitions must be at least 1, got " + partitions);
+            throw new BadInputException("--partitions must be 0 (four per task slot) or more, got " + partitions);
         }
         OutputFolder output = new OutputFolder(sc, out);
         Set<String> done = new HashSet<>();

@@ -128,6 +128,8 @@ public final class SegattrSpark implements Runnable {
 
         int run(String in, String out, RecordJob job) {
             SparkSession spark = spark(job);
+            // The command line's order of complaints: the input first, then the model folder.
+            TraceInput.files(spark.sparkContext().hadoopConfiguration(), in);
             if (job.modelFolder() != null) {
                 requireFolder(spark, job.modelFolder());
             }
