@@ -3,18 +3,17 @@ package dev.segattr.cli;
 import dev.segattr.attribution.IntegratedGradients;
 import dev.segattr.attribution.PointScheme;
 import dev.segattr.stage.AttributeStage;
-import dev.segattr.stage.ComputeDevice;
 import dev.segattr.stage.Dtype;
 import dev.segattr.stage.ModelSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "attribute", mixinStandardHelpOptions = true,
+@Command(name = "attribute", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Attribute",
         description = {"Integrated gradients of each trace's answer log-probability over its tokens, grouped by segment.",
                 "Adds token_attributions (per segment, per token), target_logprob, baseline_logprob, convergence_delta, "
                         + "seconds, attribution_status (ok, large delta, empty answer, zero attribution, non-finite), "
@@ -29,17 +28,11 @@ final class AttributeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json)")
-    Path model;
+    @Mixin
+    ModelIo io;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "tokenizer folder, if not the model's")
-    Path tokenizer;
-
-    @Option(names = "--in", required = true, paramLabel = "F", description = "traces, JSON Lines")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "G", description = "where to write the attributed traces")
-    Path out;
+    @Mixin
+    TokenizerFolder tokenizer;
 
     @Option(names = "--steps", paramLabel = "J", description = "path points (default: ${DEFAULT-VALUE})")
     int steps = 50;
@@ -55,8 +48,8 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "K", description = "path points per forward+backward pass; memory grows with K x tokens (default: ${DEFAULT-VALUE})")
     int batch = 1;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu", converter = Converters.Device.class, description = "(default: ${DEFAULT-VALUE})")
-    ComputeDevice device = ComputeDevice.CPU;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--dtype", paramLabel = "float32|float16", converter = Converters.Precision.class,
             description = "model weights and activations (default: ${DEFAULT-VALUE}); float16 is refused: DJL 0.36 cannot differentiate through dtype casts")
@@ -68,8 +61,8 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var options = new AttributeStage.Options(new ModelSource(model, tokenizer, device, dtype), steps, baseline, points, batch, deltaTolerance);
-        AttributeStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "attribute"));
+        var options = new AttributeStage.Options(new ModelSource(io.model(), tokenizer.tokenizer, device.device, dtype), steps, baseline, points, batch, deltaTolerance);
+        AttributeStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "attribute"));
         return 0;
     }
 }

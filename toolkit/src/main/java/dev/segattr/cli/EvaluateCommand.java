@@ -3,20 +3,19 @@ package dev.segattr.cli;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
 import dev.segattr.sft.Evaluator;
-import dev.segattr.stage.ComputeDevice;
 import dev.segattr.stage.Dtype;
 import dev.segattr.stage.EvaluateStage;
 import dev.segattr.stage.ModelSource;
 import dev.segattr.trace.JsonLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Evaluate",
         description = {"Accuracy and output length of a model on questions with gold answers (question or problem, answer).",
                 "Greedy by default; --samples N with --temperature gives pass@k (unbiased estimator). The answer is the last "
                         + "\\boxed{} of the output. Writes one JSON line per question to E and the experiment record beside it "
@@ -26,14 +25,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder with its tokenizer")
-    Path model;
-
-    @Option(names = "--in", required = true, paramLabel = "F", description = "questions with answers, JSON Lines")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "E", description = "per-question predictions, JSON Lines")
-    Path out;
+    @Mixin
+    ModelIo io;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", description = "length limit of an output (default: ${DEFAULT-VALUE})")
     int maxNewTokens = 4096;
@@ -56,15 +49,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "prompts decoded together (default: ${DEFAULT-VALUE})")
     int batch = 8;
 
-    @Option(names = "--device", paramLabel = "D", converter = Converters.Device.class, description = "cpu or gpu (default: ${DEFAULT-VALUE})")
-    ComputeDevice device = ComputeDevice.CPU;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() {
-        ModelSource source = new ModelSource(model, null, device, Dtype.FLOAT32);
+        ModelSource source = new ModelSource(io.model(), null, device.device, Dtype.FLOAT32);
         source.requireFolder();
         var options = new EvaluateStage.Options(source, settings());
-        EvaluateStage.Outcome outcome = EvaluateStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "evaluate"));
+        EvaluateStage.Outcome outcome = EvaluateStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "evaluate"));
         Map<String, Object> summary = new LinkedHashMap<>(outcome.result().metrics());
         try {
             spec.commandLine().getOut().println(JsonLines.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));

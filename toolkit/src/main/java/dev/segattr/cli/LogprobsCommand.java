@@ -6,12 +6,11 @@ import dev.segattr.stage.LogprobsStage;
 import dev.segattr.stage.ModelSource;
 import dev.segattr.stage.StageListener;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "logprobs", mixinStandardHelpOptions = true,
+@Command(name = "logprobs", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Logprobs",
         description = {"Per-token log-probabilities (and entropies) of each record's text under a model.",
                 "The text is the record's 'text' field, or else its trace rendered as attribute sees it: the chat "
                         + "prompt of the question, the reasoning, and \"</think> So, the final answer is \\boxed{ANSWER}\".",
@@ -19,21 +18,15 @@ import java.util.concurrent.Callable;
                         + "(nats, of the distribution that predicts token i; the first is null)."})
 final class LogprobsCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder")
-    Path model;
+    @Mixin
+    ModelIo io;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "tokenizer folder, if not the model's")
-    Path tokenizer;
-
-    @Option(names = "--in", required = true, paramLabel = "F", description = "records, JSON Lines")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "G", description = "where to write them")
-    Path out;
+    @Mixin
+    TokenizerFolder tokenizer;
 
     @Override
     public Integer call() {
-        LogprobsStage.run(in, out, new LogprobsStage.Options(new ModelSource(model, tokenizer, ComputeDevice.CPU, Dtype.FLOAT32)),
+        LogprobsStage.run(io.in(), io.out(), new LogprobsStage.Options(new ModelSource(io.model(), tokenizer.tokenizer, ComputeDevice.CPU, Dtype.FLOAT32)),
                 StageListener.NONE);
         return 0;
     }

@@ -2,13 +2,13 @@ package dev.segattr.cli;
 
 import dev.segattr.stage.SegmentStage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "segment", mixinStandardHelpOptions = true,
+@Command(name = "segment", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Segment",
         description = {"Split each trace's reasoning into segments at transition phrases.",
                 "Adds 'segments' (strings that concatenate to the reasoning) and 'segment_spans' ([start, end) char offsets)."})
 final class SegmentCommand implements Callable<Integer> {
@@ -16,11 +16,8 @@ final class SegmentCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "F", description = "traces, JSON Lines")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "G", description = "where to write the segmented traces")
-    Path out;
+    @Mixin
+    StageFiles files;
 
     @Option(names = "--keyword", paramLabel = "PHRASE",
             description = "split before this phrase (repeatable; \\n is a newline); default: the reference list")
@@ -34,7 +31,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SegmentStage.run(in, out, new SegmentStage.Options(keywords, pattern, skipBad), new StderrReport(spec.commandLine().getErr(), "segment"));
+        SegmentStage.run(files.in, files.out, new SegmentStage.Options(keywords, pattern, skipBad), new StderrReport(spec.commandLine().getErr(), "segment"));
         return 0;
     }
 }

@@ -4,12 +4,13 @@ import dev.segattr.select.SelectionPolicy;
 import dev.segattr.stage.SelectStage;
 import dev.segattr.stage.StageListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "select", mixinStandardHelpOptions = true,
+@Command(name = "select", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Select",
         description = {"Choose the segments to supervise from attributed traces (the output of segattr attribute).",
                 "Adds strength, consistency and segment_status (per segment), selected_segments (sorted, segments 0, "
                         + "M-2, M-1 included), selection_policy, selected_token_ratio, and selected_tokens (per segment, "
@@ -18,11 +19,8 @@ import java.util.concurrent.Callable;
                         + "rule with the same tau and beta would, trace by trace."})
 final class SelectCommand implements Callable<Integer> {
 
-    @Option(names = "--in", required = true, paramLabel = "G", description = "attributed traces, JSON Lines")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "H", description = "where to write the traces with their selection")
-    Path out;
+    @Mixin
+    StageFiles files;
 
     @Option(names = "--policy", paramLabel = "NAME", converter = Converters.Policy.class,
             description = "reference, strength, random, perplexity, entropy or top-tokens (default: ${DEFAULT-VALUE})")
@@ -42,7 +40,7 @@ final class SelectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SelectStage.run(in, out, new SelectStage.Options(policy, tau, beta, seed, table), StageListener.NONE);
+        SelectStage.run(files.in, files.out, new SelectStage.Options(policy, tau, beta, seed, table), StageListener.NONE);
         return 0;
     }
 }

@@ -3,17 +3,15 @@ package dev.segattr.cli;
 import dev.segattr.BadInputException;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
-import dev.segattr.stage.ComputeDevice;
 import dev.segattr.stage.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "dev.segattr.cli.Train",
         description = {"Fine-tune a model (all parameters, AdamW, warmup then cosine decay) on selected traces.",
                 "Writes the fine-tuned model in the Hugging Face layout into DIR2, a checkpoint per epoch under DIR2/checkpoints, "
                         + "record.json and loss.png. Defaults follow the reference run (lr 3e-5, batch 2, warmup 5%%, seed 3407)."})
@@ -24,14 +22,8 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder with its tokenizer")
-    Path model;
-
-    @Option(names = "--in", required = true, paramLabel = "H", description = "selected traces, JSON Lines (segattr select)")
-    Path in;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR2", description = "output folder")
-    Path out;
+    @Mixin
+    ModelIo io;
 
     @Mixin
     MaskOptions mask;
@@ -75,8 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the latest checkpoint in DIR2 (same settings and data)")
     boolean resume;
 
-    @Option(names = "--device", paramLabel = "D", converter = Converters.Device.class, description = "cpu or gpu (default: ${DEFAULT-VALUE})")
-    ComputeDevice device = ComputeDevice.CPU;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() {
@@ -90,11 +82,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        var options = new TrainStage.Options(model, config, mask.mask, !mask.noAnswerLoss, mask.answerTemplate, resume, device);
-        FineTune.Outcome outcome = TrainStage.run(in, out, options, new StderrReport(spec.commandLine().getErr(), "train"));
+        var options = new TrainStage.Options(io.model(), config, mask.mask, !mask.noAnswerLoss, mask.answerTemplate, resume, device.device);
+        FineTune.Outcome outcome = TrainStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "train"));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n", outcome.result().steps().size(),
-                outcome.result().epochs().size(), outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss(), out);
+                outcome.result().epochs().size(), outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss(), io.out());
         o.flush();
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.segattr.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,6 +64,23 @@ public final class RunRecord {
     public RunRecord metric(String name, Object value) {
         metrics.put(name, value);
         return this;
+    }
+
+    /** Puts a typed value's fields into {@link #metrics}, in its order (a {@code TrainMetrics}, an {@code EvaluationMetrics}). */
+    public RunRecord metrics(Object typed) {
+        Map<String, Object> fields = JsonLines.MAPPER.convertValue(typed, new TypeReference<LinkedHashMap<String, Object>>() { });
+        metrics.putAll(fields);
+        return this;
+    }
+
+    /** The metrics read as a type (fields it does not know are ignored): {@code record.metrics(EvaluationMetrics.class).accuracy()}. */
+    public <T> T metrics(Class<T> type) {
+        try {
+            return JsonLines.MAPPER.convertValue(metrics, type);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("record of kind " + kind + ": metrics are not " + type.getSimpleName() + " ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     public RunRecord timing(String name, Duration duration) {

@@ -8,7 +8,9 @@ import dev.segattr.select.ScoredTrace;
 import dev.segattr.select.SegmentMetrics;
 import dev.segattr.select.Selection;
 import dev.segattr.select.SelectionPolicy;
+import dev.segattr.stage.AttributeStage;
 import dev.segattr.trace.Trace;
+import dev.segattr.trace.TraceRecord;
 import dev.segattr.viz.RichDisplay;
 import dev.segattr.viz.SegmentView;
 import dev.segattr.viz.TokenHeatMap;
@@ -41,12 +43,19 @@ public final class Attribution implements RichDisplay {
     private final Segments segments;
     private final AnswerTarget target;
     private final TokenAttribution result;
+    private final TraceRecord record;
 
-    Attribution(Trace trace, Segments segments, AnswerTarget target, TokenAttribution result) {
+    Attribution(Trace trace, Segments segments, AttributeStage.Attributed attributed) {
         this.trace = trace;
         this.segments = segments;
-        this.target = target;
-        this.result = result;
+        this.target = attributed.target();
+        this.result = attributed.result();
+        this.record = attributed.record();
+    }
+
+    /** The record {@code segattr attribute} writes for this trace (what {@link Segattr#writeSelected} selects in). */
+    public TraceRecord record() {
+        return record;
     }
 
     public Trace trace() {
@@ -88,10 +97,14 @@ public final class Attribution implements RichDisplay {
         return target.perSegment(result.attributions());
     }
 
-    /** What the selection policies read; fails with the reason when the attributions are not finite. */
+    /**
+     * What the selection policies read, as the select stage reads it from the attributed record (so every policy works,
+     * perplexity and entropy too, and picks what {@code segattr select} picks); fails with the reason when the
+     * attributions are not finite.
+     */
     public ScoredTrace scored() {
         requireFinite();
-        return new ScoredTrace(trace.id(), segments.texts(), perSegment(), null, null, segments.roles());
+        return ScoredTrace.fromRecord(record.line());
     }
 
     public SegmentMetrics metrics() {

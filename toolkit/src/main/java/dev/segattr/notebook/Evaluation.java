@@ -1,9 +1,14 @@
 package dev.segattr.notebook;
 
 import dev.segattr.sft.Evaluator;
+import dev.segattr.stage.EvaluateStage;
+import dev.segattr.stage.ModelSource;
+import dev.segattr.viz.Progress;
 import dev.segattr.viz.RichDisplay;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +22,18 @@ public record Evaluation(String model, Evaluator.Result result) implements RichD
 
     /** Predictions shown in a notebook. */
     public static final int SHOWN = 10;
+
+    /** Greedy answers to the first {@code limit} questions of a file (all when 0) through the evaluate stage, with a progress bar. */
+    static Evaluation greedy(Model model, Path questions, int limit, int maxNewTokens) {
+        List<Evaluator.Item> items = Evaluator.readItems(questions);
+        items = limit > 0 && limit < items.size() ? items.subList(0, limit) : items;
+        var settings = Evaluator.Settings.greedy(maxNewTokens).withBatchSize(Math.min(16, items.size()));
+        try (Progress p = Progress.start("evaluate " + model.dir().getFileName(), items.size());
+             EvaluateStage.Evaluations stage = EvaluateStage.open(new EvaluateStage.Options(ModelSource.of(model.dir()), settings),
+                     model.loaded(), new StageProgress(p, d -> d.id() + (d.detail().startsWith("0/") ? ": wrong" : ": correct")))) {
+            return new Evaluation(model.dir().getFileName().toString(), stage.evaluate(items));
+        }
+    }
 
     public double accuracy() {
         return result.accuracy();

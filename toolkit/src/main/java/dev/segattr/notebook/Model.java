@@ -5,6 +5,7 @@ import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
 import dev.segattr.model.Tokenizer;
+import dev.segattr.stage.LoadedModel;
 import dev.segattr.viz.RichDisplay;
 
 import java.nio.file.Path;
@@ -24,16 +25,23 @@ import java.util.Map;
  */
 public final class Model implements RichDisplay, AutoCloseable {
 
+    private final LoadedModel loaded;
     private final Path dir;
     private final CausalLM lm;
     private final Tokenizer tokenizer;
     private final EmbeddingModel embeddings;
 
-    Model(Path dir, CausalLM lm, Tokenizer tokenizer) {
-        this.dir = dir;
-        this.lm = lm;
-        this.tokenizer = tokenizer;
-        this.embeddings = EmbeddingModel.of(lm);
+    Model(LoadedModel loaded) {
+        this.loaded = loaded;
+        this.dir = loaded.dir();
+        this.lm = loaded.lm();
+        this.tokenizer = loaded.tokenizer();
+        this.embeddings = loaded.embeddings();
+    }
+
+    /** The model as the stages take it. */
+    public LoadedModel loaded() {
+        return loaded;
     }
 
     public Path dir() {
@@ -92,9 +100,7 @@ public final class Model implements RichDisplay, AutoCloseable {
 
     @Override
     public void close() {
-        try (tokenizer) {
-            lm.close();
-        }
+        loaded.close();
     }
 
     @Override

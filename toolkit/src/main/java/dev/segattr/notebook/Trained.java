@@ -1,6 +1,11 @@
 package dev.segattr.notebook;
 
 import dev.segattr.sft.FineTune;
+import dev.segattr.sft.TrainConfig;
+import dev.segattr.sft.TrainingData;
+import dev.segattr.stage.ComputeDevice;
+import dev.segattr.stage.TrainStage;
+import dev.segattr.viz.Progress;
 import dev.segattr.sft.TrainResult;
 import dev.segattr.viz.Charts;
 import dev.segattr.viz.RichDisplay;
@@ -19,6 +24,15 @@ import java.util.Map;
  * @param outcome what {@link FineTune#run} returned
  */
 public record Trained(Path dir, FineTune.Outcome outcome) implements RichDisplay {
+
+    /** Fine-tunes through the train stage, each optimizer update a step of a progress bar. */
+    static Trained run(Path model, Path selected, Path out, String mask, TrainConfig config, String device) {
+        TrainStage.Options o = TrainStage.Options.of(model).withTrain(config).withMask(TrainingData.MaskMode.parse(mask))
+                .withDevice(ComputeDevice.parse(device));
+        try (Progress p = Progress.start("train " + mask, TrainStage.updates(selected, o))) {
+            return new Trained(out, TrainStage.run(selected, out, o, new StageProgress(p, d -> "")));
+        }
+    }
 
     public TrainResult result() {
         return outcome.result();

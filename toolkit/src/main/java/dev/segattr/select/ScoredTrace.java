@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.trace.AttributionFields;
 import dev.segattr.trace.JsonLines;
+import dev.segattr.trace.Trace;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,14 +99,14 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
         ObjectNode json = line.json();
         JsonNode idNode = json.get("id");
         String id = idNode == null || idNode.isNull() ? Long.toString(line.number()) : idNode.asText();
-        List<double[]> attributions = scores(line, "token_attributions");
-        List<double[]> logprobs = scores(line, "token_logprobs");
-        List<double[]> entropies = scores(line, "token_entropies");
+        List<double[]> attributions = scores(line, AttributionFields.TOKEN_ATTRIBUTIONS);
+        List<double[]> logprobs = scores(line, AttributionFields.TOKEN_LOGPROBS);
+        List<double[]> entropies = scores(line, AttributionFields.TOKEN_ENTROPIES);
         if (attributions == null && logprobs == null && entropies == null) {
             throw line.error("field 'token_attributions' is missing (run segattr attribute first)");
         }
-        List<String> segments = strings(line, "segments");
-        List<String> roles = strings(line, "segment_roles");
+        List<String> segments = strings(line, Trace.SEGMENTS);
+        List<String> roles = strings(line, Trace.SEGMENT_ROLES);
         try {
             return new ScoredTrace(id, segments, attributions, logprobs, entropies, roles);
         } catch (IllegalArgumentException e) {
@@ -115,7 +117,7 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
     /** Every record of a file written by {@code segattr attribute} (for notebooks and tables; records whose attribution failed are left out). */
     public static List<ScoredTrace> readAll(java.nio.file.Path file) {
         try (var lines = JsonLines.read(file)) {
-            return lines.filter(l -> l.json().hasNonNull("token_attributions") || l.json().hasNonNull("token_logprobs"))
+            return lines.filter(l -> l.json().hasNonNull(AttributionFields.TOKEN_ATTRIBUTIONS) || l.json().hasNonNull(AttributionFields.TOKEN_LOGPROBS))
                     .map(ScoredTrace::fromRecord).toList();
         }
     }
@@ -140,7 +142,9 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
                 if (!v.isNumber()) {
                     throw line.error("field '" + field + "[" + s + "][" + n + "]': expected a number, got " + v.getNodeType().toString().toLowerCase());
                 }
-                values[n] = v.asDouble();
+                // A float32 still in memory (a record straight from the attribute stage) is read as its JSON text
+                // would be read from the file, so a chain of record stages gives the file runs' figures exactly.
+                values[n] = v.isFloat() ? Double.parseDouble(v.asText()) : v.asDouble();
             }
             result.add(values);
         }

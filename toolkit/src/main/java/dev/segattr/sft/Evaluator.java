@@ -113,19 +113,15 @@ public final class Evaluator {
                          int hitLimit, int outputs, double seconds, List<Prediction> predictions) {
 
         /** The figures without the per-question predictions (for records). */
-        public Map<String, Object> metrics() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("questions", questions);
-            m.put("samples_per_question", samples);
-            m.put("accuracy", accuracy);
+        public EvaluationMetrics figures() {
             Map<String, Double> pass = new LinkedHashMap<>();
             passAtK.forEach((k, v) -> pass.put("pass@" + k, v));
-            m.put("pass_at_k", pass);
-            m.put("mean_output_tokens", meanOutputTokens);
-            m.put("hit_length_limit", hitLimit);
-            m.put("outputs", outputs);
-            m.put("seconds", seconds);
-            return m;
+            return new EvaluationMetrics(questions, samples, accuracy, pass, meanOutputTokens, hitLimit, outputs, seconds);
+        }
+
+        /** {@link #figures()} as a map, field by field. */
+        public Map<String, Object> metrics() {
+            return JsonLines.MAPPER.convertValue(figures(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
         }
     }
 

@@ -189,23 +189,7 @@ public final class FineTune {
             m.put("checkpoint", e.checkpoint());
             record.epochs.add(m);
         }
-        List<TrainResult.Step> steps = result.steps();
-        double seconds = steps.stream().mapToDouble(TrainResult.Step::seconds).sum();
-        long tokens = steps.stream().mapToLong(TrainResult.Step::tokens).sum();
-        record.metric("examples", data.examples().size())
-                .metric("skipped", data.skipped().size())
-                .metric("truncated", data.truncated())
-                .metric("tokens_per_epoch", data.tokens())
-                .metric("supervised_tokens_per_epoch", data.supervisedTokens())
-                .metric("supervised_fraction", data.tokens() == 0 ? 0 : (double) data.supervisedTokens() / data.tokens())
-                .metric("supervised_fraction_of_completion", data.supervisedFractionOfCompletion())
-                .metric("updates", steps.size())
-                .metric("final_loss", result.epochs().isEmpty() ? null : result.epochs().get(result.epochs().size() - 1).loss())
-                .metric("tokens_per_second", seconds > 0 ? tokens / seconds : null)
-                .metric("loss_per_update", steps.stream().map(TrainResult.Step::loss).toList())
-                .metric("learning_rate_per_update", steps.stream().map(TrainResult.Step::learningRate).toList())
-                .metric("grad_norm_per_update", steps.stream().map(TrainResult.Step::gradNorm).toList())
-                .metric("final_checkpoint", result.finalCheckpoint());
+        record.metrics(TrainMetrics.of(result, data));
     }
 
     private static void copyModelFiles(Path from, Path to) {

@@ -9,6 +9,7 @@ import dev.segattr.model.Tokenizer;
 import dev.segattr.select.ScoredTrace;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
+import dev.segattr.trace.SelectionFields;
 import dev.segattr.trace.Trace;
 
 import java.nio.ByteBuffer;
@@ -193,7 +194,7 @@ public final class TrainingData {
 
     /** The record's selection: {@code selected_tokens} (token level) or {@code selected_segments}. */
     static Supervision recorded(JsonLines.Line line, int segmentCount) {
-        JsonNode tokens = line.json().get("selected_tokens");
+        JsonNode tokens = line.json().get(SelectionFields.SELECTED_TOKENS);
         if (tokens != null && !tokens.isNull()) {
             if (!(tokens instanceof ArrayNode perSegment) || perSegment.size() != segmentCount) {
                 throw line.error("field 'selected_tokens': expected one list of token indices per segment (" + segmentCount + ")");
@@ -204,7 +205,7 @@ public final class TrainingData {
             }
             return Supervision.tokens(selected);
         }
-        JsonNode segments = line.json().get("selected_segments");
+        JsonNode segments = line.json().get(SelectionFields.SELECTED_SEGMENTS);
         if (segments == null || segments.isNull()) {
             throw line.error("field 'selected_segments' is missing (run segattr select first, or train with --mask full)");
         }

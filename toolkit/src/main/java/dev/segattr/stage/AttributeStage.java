@@ -14,6 +14,7 @@ import dev.segattr.attribution.TokenAttribution;
 import dev.segattr.attribution.TokenScores;
 import dev.segattr.experiment.OutputLock;
 import dev.segattr.model.Tokenizer;
+import dev.segattr.trace.AttributionFields;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Segment;
 import dev.segattr.trace.Trace;
@@ -124,6 +125,12 @@ public final class AttributeStage {
             }
         }
 
+        /** The integrated-gradients settings these options describe, for this tokenizer's pad token. */
+        public IntegratedGradients.Options integratedGradients(Tokenizer tokenizer) {
+            Baseline start = baseline == BaselineKind.PAD ? Baseline.pad(tokenizer.padId()) : Baseline.zero();
+            return new IntegratedGradients.Options(PathPoints.of(points, steps), batch, start, deltaTolerance);
+        }
+
         void validateDtype() {
             if (model.dtype() == Dtype.FLOAT16) {
                 throw new BadInputException("--dtype float16: gradients cannot pass DJL 0.36's dtype"
@@ -160,7 +167,7 @@ public final class AttributeStage {
             int total = JsonLines.count(in);
             try (PartialOutput output = PartialOutput.open(out, r -> r.path("id").asText())) {
                 for (ObjectNode kept : output.keptRecords()) {
-                    String was = kept.path("attribution_settings").asText();
+                    String was = kept.path(AttributionFields.ATTRIBUTION_SETTINGS).asText();
                     if (!was.equals(stage.settings)) {
                         throw new BadInputException(output.partialFile() + ": record " + kept.path("id").asText() + " was made with '"
                                 + was + "', this run uses '" + stage.settings + "': rerun with the same options or remove the file");
@@ -176,11 +183,11 @@ public final class AttributeStage {
                         if (output.isDone(trace.id())) {
                             continue;
                         }
-                        ObjectNode record = stage.attribute(trace);
-                        output.append(trace.id(), record);
+                        TraceRecord record = stage.attribute(trace).record();
+                        output.append(trace.id(), record.json());
+                        AttributionFields a = record.attribution().orElseThrow();
                         listener.on(new StageEvent.RecordDone(NAME, ++done, total, trace.id(), String.format(Locale.ROOT,
-                                "(%s: %d tokens, %.1fs, %s)", trace.id(), record.path("sequence_tokens").asInt(),
-                                record.path("seconds").asDouble(), record.path("attribution_status").asText())));
+                                "(%s: %d tokens, %.1fs, %s)", trace.id(), a.sequenceTokens(), a.seconds(), a.attributionStatus())));
                     }
                 }
                 output.commit();
@@ -197,7 +204,12 @@ public final class AttributeStage {
     public static Attributor open(Options options, LoadedModel model, StageListener listener) {
         options.validate();
         options.validateDtype();
-        return new Attributor(options, model, listener);
+        return new Attributor(options.integratedGradients(model.tokenizer()), model, listener);
+    }
+
+    /** The per-record work with integrated-gradients settings made in code (a notebook's: custom path points, say). */
+    public static Attributor open(IntegratedGradients.Options ig, LoadedModel model, StageListener listener) {
+        return new Attributor(ig, model, listener);
     }
 
     /** One trace at a time, with the model and the integrated-gradients settings ready. */
@@ -211,18 +223,17 @@ public final class AttributeStage {
         private final int maxPositions;
         private final StageListener listener;
 
-        private Attributor(Options options, LoadedModel model, StageListener listener) {
+        private Attributor(IntegratedGradients.Options options, LoadedModel model, StageListener listener) {
             this.tokenizer = model.tokenizer();
             this.em = model.embeddings();
             this.listener = listener;
-            Baseline start = options.baseline() == BaselineKind.PAD ? Baseline.pad(tokenizer.padId()) : Baseline.zero();
-            if (options.baseline() == BaselineKind.PAD && start.isZeroIn(em)) {
+            Baseline start = options.baseline();
+            if ("pad".equals(start.describe()) && start.isZeroIn(em)) {
                 listener.on(new StageEvent.Warning(NAME, model.dir() + ": the pad token's embedding (id "
                         + tokenizer.padId() + ") is all zeros (an untrained checkpoint?): RMSNorm divides by ~0 at the path's start,"
                         + " expect large convergence deltas"));
             }
-            this.ig = new IntegratedGradients(em, new IntegratedGradients.Options(PathPoints.of(options.points(), options.steps()),
-                    options.batch(), start, options.deltaTolerance()));
+            this.ig = new IntegratedGradients(em, options);
             this.settings = ig.settings();
             this.prompt = AnswerTarget.promptOf(tokenizer);
             this.maxPositions = model.lm().config().maxPositionEmbeddings();
@@ -235,25 +246,31 @@ public final class AttributeStage {
 
         @Override
         public TraceRecord apply(TraceRecord record) {
-            return record.withFields(attribute(record.trace()));
+            return record.withFields(attribute(record.trace()).record().json());
         }
 
-        ObjectNode attribute(Trace trace) {
-            ObjectNode record = AttributeStage.attribute(trace, tokenizer, em, ig, prompt, settings);
-            int tokens = record.path("sequence_tokens").asInt();
+        /** The trace's attributed record, and the attribution itself (what a notebook shows). */
+        public Attributed attribute(Trace in) {
+            Attributed done = AttributeStage.attribute(in, tokenizer, em, ig, prompt, settings);
+            int tokens = done.target().length();
             if (tokens > maxPositions) {
                 // Positions the model was never trained on: flagged, not refused (the reference cuts nothing).
-                record.put("exceeds_max_positions", true);
-                listener.on(new StageEvent.Warning(NAME, trace.id() + " has " + tokens
+                listener.on(new StageEvent.Warning(NAME, in.id() + " has " + tokens
                         + " tokens, more than the model's max_position_embeddings " + maxPositions
                         + " (attributed anyway; the record says exceeds_max_positions)"));
+                return new Attributed(done.record().with(done.record().attribution().orElseThrow().exceedingMaxPositions()),
+                        done.target(), done.result());
             }
-            return record;
+            return done;
         }
     }
 
+    /** The attribution of one trace, and the record the file run writes for it. */
+    public record Attributed(TraceRecord record, AnswerTarget target, TokenAttribution result) {
+    }
+
     /** The attributed copy of one trace's record. */
-    static ObjectNode attribute(Trace trace, Tokenizer tok, EmbeddingModel em, IntegratedGradients ig,
+    static Attributed attribute(Trace trace, Tokenizer tok, EmbeddingModel em, IntegratedGradients ig,
                                 UnaryOperator<String> prompt, String settings) {
         List<Segment> segments = segmentsOf(trace);
         AnswerTarget target = AnswerTarget.of(tok, prompt, trace, segments);
@@ -263,34 +280,19 @@ public final class AttributeStage {
         if (!record.has("id")) {
             record.put("id", trace.id()); // resuming needs a name for every record: its line number
         }
-        if (!record.has("segments")) {
-            ArrayNode texts = record.putArray("segments");
+        if (!record.has(Trace.SEGMENTS)) {
+            ArrayNode texts = record.putArray(Trace.SEGMENTS);
             segments.forEach(s -> texts.add(s.text()));
         }
-        boolean finite = a.status() != AttributionStatus.NON_FINITE;
-        if (finite) {
-            record.set("token_attributions", perSegment(target, a.attributions()));
-        } else {
-            record.putNull("token_attributions");
-        }
-        putNumber(record, "target_logprob", a.targetLogprob());
-        putNumber(record, "baseline_logprob", a.baselineLogprob());
-        putNumber(record, "convergence_delta", a.convergenceDelta());
-        record.put("seconds", Math.round(a.seconds() * 1000) / 1000.0);
-        record.put("attribution_status", a.status().label());
-        if (!a.reason().isEmpty()) {
-            record.put("attribution_reason", a.reason());
-        }
-        record.put("attribution_settings", settings);
-        ArrayNode counts = record.putArray("segment_token_counts");
-        for (int c : target.segmentTokenCounts()) {
-            counts.add(c);
-        }
-        record.put("sequence_tokens", target.length());
-        record.put("answer_tokens", target.answerTo() - target.answerFrom());
-        record.set("token_logprobs", perSegment(target, scores.logprobs()));
-        record.set("token_entropies", perSegment(target, scores.entropies()));
-        return record;
+        AttributionFields fields = new AttributionFields(
+                a.status() == AttributionStatus.NON_FINITE ? null : AttributionFields.perSegment(target.perSegment(a.attributions())),
+                AttributionFields.finite(a.targetLogprob()), AttributionFields.finite(a.baselineLogprob()),
+                AttributionFields.finite(a.convergenceDelta()), Math.round(a.seconds() * 1000) / 1000.0,
+                a.status().label(), a.reason().isEmpty() ? null : a.reason(), settings, target.segmentTokenCounts(),
+                target.length(), target.answerTo() - target.answerFrom(),
+                AttributionFields.perSegment(target.perSegment(scores.logprobs())),
+                AttributionFields.perSegment(target.perSegment(scores.entropies())), null);
+        return new Attributed(TraceRecord.of(record).with(fields), target, a);
     }
 
     /** The segments attribution uses (the record's, else the reference split); segments that do not tile the reasoning are refused. */
@@ -299,30 +301,6 @@ public final class AttributeStage {
             return trace.segments();
         } catch (IllegalArgumentException e) {
             throw new BadInputException("record " + trace.id() + ": field 'segments': " + e.getMessage());
-        }
-    }
-
-    /** Per-segment lists of float32 values (null for a value that is not finite). */
-    static ArrayNode perSegment(AnswerTarget target, double[] perToken) {
-        ArrayNode outer = JsonLines.MAPPER.createArrayNode();
-        for (double[] seg : target.perSegment(perToken)) {
-            ArrayNode inner = outer.addArray();
-            for (double v : seg) {
-                if (Double.isFinite(v)) {
-                    inner.add((float) v);
-                } else {
-                    inner.addNull();
-                }
-            }
-        }
-        return outer;
-    }
-
-    private static void putNumber(ObjectNode record, String field, double v) {
-        if (Double.isFinite(v)) {
-            record.put(field, v);
-        } else {
-            record.putNull(field);
         }
     }
 

@@ -69,7 +69,7 @@ public final class EvaluateStage {
             result = evaluator(model, items.size(), listener).evaluate(items, settings);
         }
         Evaluator.writePredictions(out, result);
-        result.metrics().forEach(record::metric);
+        record.metrics(result.figures());
         record.timing(NAME, Duration.ofNanos((long) (result.seconds() * 1e9)));
         Path recordFile = recordPath(out);
         record.finish().write(recordFile);
@@ -82,7 +82,12 @@ public final class EvaluateStage {
      * {@code applyAll} of one record.
      */
     public static Evaluations open(Options options, LoadedModel model) {
-        return new Evaluations(options.settings(), evaluator(model, 0, StageListener.NONE));
+        return open(options, model, StageListener.NONE);
+    }
+
+    /** As {@link #open(Options, LoadedModel)}, each finished question a {@link StageEvent.RecordDone} ("2/4 correct"). */
+    public static Evaluations open(Options options, LoadedModel model, StageListener listener) {
+        return new Evaluations(options.settings(), evaluator(model, 0, listener));
     }
 
     /** Questions to predictions with a model ready. */
@@ -106,8 +111,12 @@ public final class EvaluateStage {
             if (records.isEmpty()) {
                 return List.of();
             }
-            List<Evaluator.Item> items = records.stream().map(r -> Evaluator.itemOf(r.line())).toList();
-            return evaluator.evaluate(items, settings).predictions();
+            return evaluate(records.stream().map(r -> Evaluator.itemOf(r.line())).toList()).predictions();
+        }
+
+        /** The questions' predictions with the figures over them (accuracy, pass@k, lengths). */
+        public Evaluator.Result evaluate(List<Evaluator.Item> items) {
+            return evaluator.evaluate(items, settings);
         }
     }
 

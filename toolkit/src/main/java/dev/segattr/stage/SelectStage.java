@@ -1,7 +1,6 @@
 package dev.segattr.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.AtomicFile;
@@ -11,10 +10,15 @@ import dev.segattr.select.SegmentMetrics;
 import dev.segattr.select.SegmentTable;
 import dev.segattr.select.Selection;
 import dev.segattr.select.SelectionPolicy;
+import dev.segattr.trace.AttributionFields;
 import dev.segattr.trace.JsonLines;
+import dev.segattr.trace.SelectionFields;
+import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceRecord;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -101,8 +105,13 @@ public final class SelectStage {
     private SelectStage() {
     }
 
-    /** Selects in every record of {@code in} into {@code out} (written atomically), and the table when the options ask. */
-    public static void run(Path in, Path out, Options options, StageListener listener) {
+    /**
+     * Selects in every record of {@code in} into {@code out} (written atomically), and writes the table when the options
+     * name a file.
+     *
+     * @return the segment table (one row per segment; to write it in another format too), or null when the options name none
+     */
+    public static SegmentTable run(Path in, Path out, Options options, StageListener listener) {
         SelectionPolicy policy = options.selectionPolicy();
         SegmentTable segments = options.table() == null ? null : new SegmentTable();
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
@@ -119,73 +128,62 @@ public final class SelectStage {
                 segments.writeCsv(table);
             }
         }
+        return segments;
     }
 
     /** The per-record work (the options' table is not written: a record stage sees one record at a time). */
     public static RecordStage<TraceRecord, TraceRecord> open(Options options) {
         SelectionPolicy policy = options.selectionPolicy();
-        return record -> record.withFields(select(record.line(), policy, null));
+        return open(policy);
+    }
+
+    /** The per-record work under a policy made in code (a notebook's). */
+    public static RecordStage<TraceRecord, TraceRecord> open(SelectionPolicy policy) {
+        return record -> select(record, policy, null);
     }
 
     static ObjectNode select(JsonLines.Line line, SelectionPolicy policy, SegmentTable table) {
-        ObjectNode record = line.json().deepCopy();
-        JsonNode attributions = record.get("token_attributions");
+        return select(TraceRecord.of(line), policy, table).json();
+    }
+
+    static TraceRecord select(TraceRecord record, SelectionPolicy policy, SegmentTable table) {
+        JsonNode attributions = record.json().get(AttributionFields.TOKEN_ATTRIBUTIONS);
         if (attributions == null || attributions.isNull()) {
-            return withoutAttributions(line, record);
+            return record.with(withoutAttributions(record));
         }
-        ScoredTrace trace = ScoredTrace.fromRecord(line);
+        ScoredTrace trace = ScoredTrace.fromRecord(record.line());
         SegmentMetrics metrics;
         Selection selection;
         try {
             metrics = SegmentMetrics.of(trace.attributions());
             selection = policy.select(trace);
         } catch (IllegalArgumentException e) {
-            throw line.error(e.getMessage());
+            throw record.error(e.getMessage());
         }
-        ArrayNode strength = record.putArray("strength");
-        ArrayNode consistency = record.putArray("consistency");
-        ArrayNode status = record.putArray("segment_status");
+        List<String> status = new ArrayList<>(metrics.size());
         for (int s = 0; s < metrics.size(); s++) {
-            strength.add(metrics.strength(s));
-            consistency.add(metrics.consistency(s));
             status.add(metrics.status(s).label());
         }
-        ArrayNode selected = record.putArray("selected_segments");
-        for (int s : selection.segments()) {
-            selected.add(s);
-        }
-        record.put("selection_policy", selection.policy());
-        record.put("selected_token_ratio", selection.tokenRatio());
-        if (selection.level() == Selection.Level.TOKEN) {
-            ArrayNode tokens = record.putArray("selected_tokens");
-            for (int[] idx : selection.selectedTokenIndices()) {
-                ArrayNode inner = tokens.addArray();
-                for (int i : idx) {
-                    inner.add(i);
-                }
-            }
-        }
-        if (!selection.note().isEmpty()) {
-            record.put("selection_note", selection.note());
-        }
+        SelectionFields fields = new SelectionFields(metrics.strengths(), metrics.consistencies(), status, selection.segments(),
+                selection.policy(), selection.tokenRatio(),
+                selection.level() == Selection.Level.TOKEN ? selection.selectedTokenIndices() : null,
+                selection.note().isEmpty() ? null : selection.note());
         if (table != null) {
             table.add(trace, selection);
         }
-        return record;
+        return record.with(fields);
     }
 
     /** A trace whose attribution failed (non-finite): only its always-kept segments, and a note saying why. */
-    private static ObjectNode withoutAttributions(JsonLines.Line line, ObjectNode record) {
-        JsonNode counts = record.get("segment_token_counts");
-        JsonNode texts = record.get("segments");
+    private static SelectionFields withoutAttributions(TraceRecord record) {
+        JsonNode counts = record.json().get(AttributionFields.SEGMENT_TOKEN_COUNTS);
+        JsonNode texts = record.json().get(Trace.SEGMENTS);
         int m = counts != null && counts.isArray() ? counts.size() : texts != null && texts.isArray() ? texts.size() : -1;
-        if (m < 0 || !record.has("attribution_status")) {
-            throw line.error("field 'token_attributions' is missing (run segattr attribute first)");
+        if (m < 0 || !record.json().has(AttributionFields.ATTRIBUTION_STATUS)) {
+            throw record.error("field 'token_attributions' is missing (run segattr attribute first)");
         }
-        ArrayNode selected = record.putArray("selected_segments");
-        SelectionPolicy.alwaysKept(m).forEach(selected::add);
-        record.put("selection_note", "no attributions (" + record.path("attribution_status").asText() + ": "
-                + record.path("attribution_reason").asText("") + "): only the always-kept segments");
-        return record;
+        return SelectionFields.withoutAttributions(SelectionPolicy.alwaysKept(m).stream().mapToInt(Integer::intValue).toArray(),
+                "no attributions (" + record.json().path(AttributionFields.ATTRIBUTION_STATUS).asText() + ": "
+                        + record.json().path(AttributionFields.ATTRIBUTION_REASON).asText("") + "): only the always-kept segments");
     }
 }

@@ -2,6 +2,7 @@ package dev.segattr.stage;
 
 import dev.segattr.BadInputException;
 import dev.segattr.experiment.OutputLock;
+import dev.segattr.model.Tokenizer;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
@@ -66,6 +67,15 @@ public final class TrainStage {
     }
 
     private TrainStage() {
+    }
+
+    /** How many optimizer updates a run on {@code in} makes (the examples are masked to count them). */
+    public static long updates(Path in, Options options) {
+        int examples;
+        try (Tokenizer tokenizer = Tokenizer.load(options.model())) {
+            examples = FineTune.data(options.fineTune(in, null), tokenizer).examples().size();
+        }
+        return options.train().epochs() * options.train().updatesPerEpoch(examples);
     }
 
     /**

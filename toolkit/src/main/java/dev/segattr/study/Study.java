@@ -164,6 +164,7 @@ public final class Study {
         String[] strings = Stream.of(args).map(o -> o instanceof Double d ? String.valueOf(d) : String.valueOf(o)).toArray(String[]::new);
         CommandLine cli = Main.commandLine();
         cli.setErr(log);
+        cli.setOut(log); // the commands' figures go to the study's log, not to the process's stdout
         int code = cli.execute(strings);
         if (code != 0) {
             throw new BadInputException("study stopped: segattr " + String.join(" ", strings) + " exited with " + code);

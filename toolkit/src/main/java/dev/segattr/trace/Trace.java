@@ -20,6 +20,11 @@ import java.util.Objects;
  */
 public record Trace(String id, String question, String reasoning, String answer, ObjectNode record) {
 
+    /** The segments' texts, as {@code segattr segment} (or attribute, when there were none) writes them. */
+    public static final String SEGMENTS = "segments";
+    /** The known roles of the segments (synthetic data). */
+    public static final String SEGMENT_ROLES = "segment_roles";
+
     /** The layouts of the common reasoning data sets. */
     public enum Layout {
         /** {@code question}, {@code reasoning}, {@code answer}: segattr's own. */
@@ -196,7 +201,7 @@ public record Trace(String id, String question, String reasoning, String answer,
 
     /** The record's {@code segments}, if a {@code segment} run added them. */
     public List<String> segmentsField() {
-        JsonNode node = record.get("segments");
+        JsonNode node = record.get(SEGMENTS);
         if (node == null || !node.isArray()) {
             return null;
         }

@@ -6,6 +6,7 @@ import dev.segattr.BadInputException;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One record of a JSON Lines file as the pipeline passes it from stage to stage: its fields in their order (every
@@ -48,6 +49,40 @@ public final class TraceRecord {
     /** This record's origin with other fields (what a stage returns). */
     public TraceRecord withFields(ObjectNode fields) {
         return new TraceRecord(new JsonLines.Line(line.file(), line.number(), fields));
+    }
+
+    /**
+     * This record with a part's fields (an {@link AttributionFields}, a {@link SelectionFields}) written by data
+     * binding: a field the record has already keeps its place and takes the new value, a new one goes at the end, in
+     * the part's order; a field the part leaves out (null where it says so) is not touched.
+     */
+    public TraceRecord with(Object part) {
+        ObjectNode fields = line.json().deepCopy();
+        fields.setAll((ObjectNode) JsonLines.MAPPER.valueToTree(part));
+        return withFields(fields);
+    }
+
+    /** The attribution fields, when {@code segattr attribute} wrote them. */
+    public Optional<AttributionFields> attribution() {
+        return part(AttributionFields.ATTRIBUTION_STATUS, AttributionFields.class);
+    }
+
+    /** The selection fields, when {@code segattr select} wrote them. */
+    public Optional<SelectionFields> selection() {
+        return part(SelectionFields.SELECTED_SEGMENTS, SelectionFields.class);
+    }
+
+    private <T> Optional<T> part(String marker, Class<T> type) {
+        if (!line.json().hasNonNull(marker)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JsonLines.MAPPER.treeToValue(line.json(), type));
+        } catch (JsonProcessingException e) {
+            String reason = e.getOriginalMessage();
+            int cut = reason.indexOf('\n');
+            throw line.error("not a record segattr wrote (" + (cut < 0 ? reason : reason.substring(0, cut)) + ")");
+        }
     }
 
     /** The fields, in order. Treat as read-only: a stage copies them before adding its own. */

@@ -6,6 +6,10 @@ import dev.segattr.attribution.Baseline;
 import dev.segattr.select.SegmentTable;
 import dev.segattr.select.SelectionPolicy;
 import dev.segattr.sft.TrainConfig;
+import dev.segattr.attribution.PointScheme;
+import dev.segattr.stage.AttributeStage;
+import dev.segattr.stage.SelectStage;
+import dev.segattr.stage.StageListener;
 import dev.segattr.study.EmbeddedDefault;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
@@ -227,6 +231,53 @@ class SegattrTest {
             assertEquals(2, count(e.mimeBundle().get("text/html").toString(), "<tr><td>"));
         }
         assertEquals(List.of("attribute 3/3", "train selective 2/2", "evaluate trained 2/2"), finishedBars);
+    }
+
+    /**
+     * The facade writes per trace what segattr attribute then segattr select write (with the same settings), so its file
+     * passes every select policy, the comparison policies too: perplexity and entropy read token_logprobs and
+     * token_entropies, top-tokens and random the token counts. Only seconds (a time) differs from the stages' file.
+     */
+    @Test
+    void aRecordWrittenThroughTheFacadePassesEverySelectPolicyAsTheStagesRecordDoes() throws Exception {
+        var options = Segattr.ig(model, "gauss-legendre", 2);
+        List<Attribution> all = Segattr.attribute(model, traces, options);
+        Path selected = Segattr.writeSelected(all, SelectionPolicy.reference(), dir.resolve("facade-selected.jsonl").toString());
+
+        Path in = dir.resolve("facade-in.jsonl");
+        JsonLines.write(in, traces.stream().map(Trace::record));
+        Path attributed = dir.resolve("stage-attributed.jsonl");
+        var stageOptions = AttributeStage.Options.of(data.resolve("model")).withPoints(PointScheme.GAUSS_LEGENDRE, 2).withBatch(2);
+        AttributeStage.run(in, attributed, stageOptions, model.loaded(), StageListener.NONE);
+        Path stageSelected = dir.resolve("stage-selected.jsonl");
+        SelectStage.run(attributed, stageSelected, SelectStage.Options.reference(), StageListener.NONE);
+        List<String> expected = withoutSeconds(stageSelected);
+        List<String> actual = withoutSeconds(selected);
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            String e = expected.get(i);
+            String a = actual.get(i);
+            int at = 0;
+            while (at < Math.min(e.length(), a.length()) && e.charAt(at) == a.charAt(at)) {
+                at++;
+            }
+            assertEquals(e.length(), at, "line " + i + " differs at " + at + ": stage ..." + e.substring(Math.max(0, at - 80), Math.min(e.length(), at + 80))
+                    + "... facade ..." + a.substring(Math.max(0, at - 80), Math.min(a.length(), at + 80)));
+            assertEquals(e.length(), a.length());
+        }
+
+        for (SelectStage.Policy policy : SelectStage.Policy.values()) {
+            Path again = dir.resolve("facade-" + policy.label() + ".jsonl");
+            SelectStage.run(selected, again, SelectStage.Options.reference().withPolicy(policy), StageListener.NONE);
+            try (Stream<JsonLines.Line> lines = JsonLines.read(again)) {
+                assertEquals(3, lines.filter(l -> l.json().hasNonNull("selected_segments") && l.json().hasNonNull("selection_policy")).count(),
+                        policy.label());
+            }
+        }
+    }
+
+    private static List<String> withoutSeconds(Path file) throws java.io.IOException {
+        return Files.readAllLines(file).stream().map(l -> l.replaceAll("\"seconds\":[0-9.E-]+", "")).toList();
     }
 
     @Test
