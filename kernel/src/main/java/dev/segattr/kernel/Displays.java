@@ -15,6 +15,9 @@ import tech.tablesaw.columns.Column;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,22 +35,35 @@ final class Displays {
     private Displays() {
     }
 
+    /** The kinds of value shown richly; {@link #bundle} gives their forms. */
+    static final List<Class<?>> RICH = List.of(RichDisplay.class, Chart.class, Table.class);
+
     static void register(Renderer renderer) {
-        renderer.createRegistration(RichDisplay.class).register((value, context) -> {
-            DisplayData out = context.getOutputContainer();
-            RichDisplay.encode(value.mimeBundle()).forEach(out::putData);
-        });
-        renderer.createRegistration(Chart.class).register((chart, context) -> {
-            DisplayData out = context.getOutputContainer();
-            out.putData("image/png", Base64.getEncoder().encodeToString(png(chart)));
-            out.putText(chart.getClass().getSimpleName() + " \"" + chart.getTitle() + "\" ("
+        for (Class<?> kind : RICH) {
+            renderer.createRegistration(kind).register((value, context) -> bundle(value).forEach(context.getOutputContainer()::putData));
+        }
+    }
+
+    /**
+     * The MIME bundle of a value of one of the {@link #RICH} kinds, as Jupyter's JSON wants it (PNG in base64): the one
+     * place that says how segattr's objects look, whichever kernel's renderer shows them.
+     */
+    static Map<String, String> bundle(Object value) {
+        if (value instanceof RichDisplay rich) {
+            return RichDisplay.encode(rich.mimeBundle());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value instanceof Chart<?, ?> chart) {
+            out.put("image/png", Base64.getEncoder().encodeToString(png(chart)));
+            out.put("text/plain", chart.getClass().getSimpleName() + " \"" + chart.getTitle() + "\" ("
                     + chart.getWidth() + "x" + chart.getHeight() + " PNG)");
-        });
-        renderer.createRegistration(Table.class).register((table, context) -> {
-            DisplayData out = context.getOutputContainer();
-            out.putHTML(html(table, MAX_TABLE_ROWS));
-            out.putText(table.print(MAX_TABLE_ROWS));
-        });
+        } else if (value instanceof Table table) {
+            out.put("text/html", html(table, MAX_TABLE_ROWS));
+            out.put("text/plain", table.print(MAX_TABLE_ROWS));
+        } else {
+            throw new IllegalArgumentException("not one of " + RICH + ": " + value.getClass());
+        }
+        return out;
     }
 
     static byte[] png(Chart<?, ?> chart) {
