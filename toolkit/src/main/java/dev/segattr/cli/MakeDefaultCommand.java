@@ -35,6 +35,12 @@ final class MakeDefaultCommand implements Callable<Integer> {
             description = "held-out problems the starting model is evaluated on for the record, 0 for all (default: the standard setting)")
     Integer evaluate;
 
+    @Option(names = "--lr", paramLabel = "X", description = "pretraining learning rate (default: the standard setting)")
+    Double lr;
+
+    @Option(names = "--batch", paramLabel = "N", description = "pretraining batch size (default: the standard setting)")
+    Integer batch;
+
     @Option(names = "--tiny", description = "a very small version of everything (for tests)")
     boolean tiny;
 
@@ -47,6 +53,12 @@ final class MakeDefaultCommand implements Callable<Integer> {
         }
         if (pretrain != null) {
             settings = settings.withPretrain(pretrain);
+        }
+        if (lr != null) {
+            settings = settings.withLearningRate(lr);
+        }
+        if (batch != null) {
+            settings = settings.withBatchSize(batch);
         }
         if (evaluate != null) {
             settings = settings.withEvaluate(evaluate);

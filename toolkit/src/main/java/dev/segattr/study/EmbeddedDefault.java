@@ -14,6 +14,7 @@ import dev.segattr.model.CheckpointWriter;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
 import dev.segattr.sft.TrainingData;
+import dev.segattr.synth.ProblemKind;
 import dev.segattr.synth.Synth;
 import dev.segattr.synth.SynthConfig;
 import dev.segattr.synth.SynthTrace;
@@ -27,9 +28,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -69,7 +72,7 @@ public final class EmbeddedDefault {
                            int evaluate, int maxNewTokens) {
 
         public static Settings standard() {
-            return new Settings(24000, 300, 640, 20261201L, 1024, 128, 352, 4, 4, 2, 1, 2e-3, 16, 0, 160);
+            return new Settings(13000, 300, 640, 20261201L, 1024, 128, 352, 4, 4, 2, 1, 3e-3, 16, 320, 256);
         }
 
         /** A much smaller run with the same steps, for tests. */
@@ -97,6 +100,11 @@ public final class EmbeddedDefault {
                     lr, batchSize, evaluate, maxNewTokens);
         }
 
+        public Settings withBatchSize(int b) {
+            return new Settings(pretrain, train, test, seed, vocabSize, hidden, intermediate, layers, heads, kvHeads, epochs,
+                    learningRate, b, evaluate, maxNewTokens);
+        }
+
         public Settings withEvaluate(int n) {
             return new Settings(pretrain, train, test, seed, vocabSize, hidden, intermediate, layers, heads, kvHeads, epochs,
                     learningRate, batchSize, n, maxNewTokens);
@@ -119,10 +127,17 @@ public final class EmbeddedDefault {
         return data.resolve("model");
     }
 
-    /** The benchmark's settings for a make-default run: every kind, the generator's verbose defaults. */
+    /**
+     * The kinds of the embedded default: all but {@link ProblemKind#SHARING}, whose divisions a model of this size
+     * did not learn in make-default's budget (0 of 25 held out right, where it solved 21% of the others).
+     */
+    public static final Set<ProblemKind> KINDS =
+            EnumSet.of(ProblemKind.SHOPPING, ProblemKind.AGES, ProblemKind.RATES, ProblemKind.SAVINGS);
+
+    /** The benchmark's settings for a make-default run: {@link #KINDS}, the generator's verbose defaults. */
     public static SynthConfig synthConfig(Settings s) {
         int n = s.pretrain() + s.train() + s.test();
-        return SynthConfig.defaults().withN(n).withSeed(s.seed()).withTestFraction((double) s.test() / n);
+        return SynthConfig.defaults().withN(n).withSeed(s.seed()).withTestFraction((double) s.test() / n).withKinds(KINDS);
     }
 
     /** Makes {@code data}: synth files, tokenizer and trained model; intermediate files go to {@code work}. */

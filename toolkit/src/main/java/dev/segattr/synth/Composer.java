@@ -105,11 +105,9 @@ final class Composer {
     // --- essential ----------------------------------------------------------------------------------------
 
     private String understand(Step first, int shown) {
-        String intro = switch (rng.nextInt(3)) {
-            case 0 -> "Okay, so I need to find " + problem.goal() + ".";
-            case 1 -> "Okay, let me see. " + problem.facts().get(0) + " I need to find " + problem.goal() + ".";
-            default -> "Alright, the question asks " + problem.goal() + ".";
-        };
+        String intro = rng.nextBoolean()
+                ? "Okay, so I need to find " + problem.goal() + "."
+                : "Alright, the question asks " + problem.goal() + ".";
         String work = rng.nextBoolean()
                 ? "First, " + first.label() + " is " + first.expression() + ", which is " + first.resultText(shown) + "."
                 : "Let me start with " + first.label() + ". " + first.expression() + " is " + first.resultText(shown) + ".";
@@ -135,7 +133,7 @@ final class Composer {
         String result = cap(last.label()) + " is " + last.resultText() + ".";
         return switch (rng.nextInt(4)) {
             case 0 -> "\n\nWait, so " + last.label() + " is " + last.resultText() + ". That means the answer is " + boxed;
-            case 1 -> "\n\nGoing back to the question, it asks " + problem.goal() + ". " + result + " So the final answer is " + boxed;
+            case 1 -> "\n\nGoing back to the question, " + last.label() + " is " + last.resultText() + ". So the final answer is " + boxed;
             case 2 -> "\n\nBut wait, let me put it together. " + result + " The answer is " + boxed;
             default -> "\n\nHowever, I think I have it now. " + result + " So the answer is " + boxed;
         };

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>a {@code \boxed{} } anywhere: the summary (essential);</li>
  *   <li>"is not N, it is M": a fix of a slip (reflective);</li>
- *   <li>the first segment's openings ("Okay, so I need to find", "Okay, let me see.", "Alright, the question
- *       asks"): understanding with step 1 (essential);</li>
+ *   <li>the first segment's openings ("Okay, so I need to find", "Alright, the question asks"): understanding
+ *       with step 1 (essential);</li>
  *   <li>a check's closing ("So it is right.", "So that checks out.", "Yes, N is right."): a check (reflective);</li>
  *   <li>an exploration's opening ("Alternatively, maybe I could start from", "Wait, maybe there is a faster
  *       way.", ...): an alternative begun (truncated, whether or not the model finishes it);</li>
@@ -71,7 +71,7 @@ public final class RoleClassifier {
     private static final Pattern COMPUTATION = Pattern.compile("\\d+ (?:plus|minus|times|divided by) \\d+");
 
     private static final List<String> UNDERSTAND_OPENINGS = List.of(
-            "Okay, so I need to find ", "Okay, let me see. ", "Alright, the question asks ");
+            "Okay, so I need to find ", "Alright, the question asks ");
     private static final List<String> EXPLORE_OPENINGS = List.of(
             "Alternatively, maybe I could start from ", "But alternatively, what if I use ",
             "Wait, maybe there is a faster way.", "Another way to see it is to put ",

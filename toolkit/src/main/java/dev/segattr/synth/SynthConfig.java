@@ -23,9 +23,9 @@ import java.util.Set;
 public record SynthConfig(int n, long seed, double testFraction, int minSegments, int maxSegments,
                           RoleMix mix, double slipRate, Set<ProblemKind> kinds, Style style) {
 
-    /** 500 problems (400 train, 100 test), verbose traces of 10 to 14 segments, every kind. */
+    /** 500 problems (400 train, 100 test), verbose traces of 8 to 12 segments, every kind. */
     public static SynthConfig defaults() {
-        return new SynthConfig(500, 0, 0.2, 10, 14, RoleMix.DEFAULT, 0.3, EnumSet.allOf(ProblemKind.class), Style.VERBOSE);
+        return new SynthConfig(500, 0, 0.2, 8, 12, RoleMix.DEFAULT, 0.3, EnumSet.allOf(ProblemKind.class), Style.VERBOSE);
     }
 
     public SynthConfig {
