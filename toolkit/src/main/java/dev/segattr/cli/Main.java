@@ -21,6 +21,7 @@ import java.util.Properties;
                 SegmentCommand.class,
                 SynthCommand.class,
                 AttributeCommand.class,
+                AblateCommand.class,
                 SelectCommand.class,
                 LogprobsCommand.class,
                 TrainCommand.class,

@@ -49,6 +49,14 @@ public interface SelectionPolicy {
         return new RandomPolicy(budget, seed);
     }
 
+    /**
+     * Segments by leave-one-segment-out importance (segment_ablation), most important first, until tau of the
+     * positive importance is reached; plus the always-kept segments.
+     */
+    static SelectionPolicy ablation(double tau) {
+        return new AblationPolicy(tau);
+    }
+
     /** Segments of highest perplexity exp(-mean log p) first, up to the budget. Needs token log-probs. */
     static SelectionPolicy perplexity(Budget budget) {
         return RankedPolicy.perplexity(budget);

@@ -301,7 +301,7 @@ public final class AttributeStage {
     }
 
     /** Per-segment lists of float32 values (null for a value that is not finite). */
-    static ArrayNode perSegment(AnswerTarget target, double[] perToken) {
+    public static ArrayNode perSegment(AnswerTarget target, double[] perToken) {
         ArrayNode outer = JsonLines.MAPPER.createArrayNode();
         for (double[] seg : target.perSegment(perToken)) {
             ArrayNode inner = outer.addArray();
