@@ -19,7 +19,14 @@ import torch.nn.functional as F
 
 class CausalAttention(torch.nn.Module):
     def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-        return F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=q.size(1) != k.size(1))
+        # Each key-value head serves a group of query heads (repeat_interleave, as transformers' repeat_kv). Not
+        # enable_gqa: libtorch 2.7's CPU flash kernel refuses unequal head counts and falls back to the math kernel,
+        # which builds the (B, nH, T, T) weights.
+        groups = q.size(1) // k.size(1)
+        if groups > 1:
+            k = k.repeat_interleave(groups, dim=1)
+            v = v.repeat_interleave(groups, dim=1)
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True)
 
 
 def main():

@@ -1,10 +1,13 @@
 package dev.segattr.attribution;
 
+import dev.segattr.tokenizer.TraceLayout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.segattr.model.CausalLM;
+import dev.segattr.tokenizer.Tokenizer;
+import dev.segattr.trace.Trace;
 
 import java.util.Arrays;
 
@@ -72,6 +75,14 @@ public final class SegmentAblation {
         }
         this.model = java.util.Objects.requireNonNull(model, "model");
         this.rows = rowsPerPass;
+    }
+
+    /**
+     * The importance of each of a trace's segments (its own, else the reference split), its answer scored as
+     * {@code attribute} scores it: the tokenizer's chat prompt, the reasoning, the boxed answer.
+     */
+    public Result score(Tokenizer tokenizer, Trace trace) {
+        return score(AnswerTarget.of(tokenizer, TraceLayout.promptOf(tokenizer), trace, trace.segments()));
     }
 
     /** The importance of each segment of an attribution target. */

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
                 SegmentCommand.class,
                 SynthCommand.class,
                 AttributeCommand.class,
+                AblateCommand.class,
                 SelectCommand.class,
                 LogprobsCommand.class,
                 TrainCommand.class,

@@ -23,7 +23,7 @@ final class SelectCommand implements Callable<Integer> {
     StageFiles files;
 
     @Option(names = "--policy", paramLabel = "NAME", converter = Converters.Policy.class,
-            description = "reference, strength, random, perplexity, entropy or top-tokens (default: ${DEFAULT-VALUE})")
+            description = "reference, strength, random, perplexity, entropy, top-tokens or ablation (segment_ablation from segattr ablate) (default: ${DEFAULT-VALUE})")
     SelectStage.Policy policy = SelectStage.Policy.REFERENCE;
 
     @Option(names = "--tau", paramLabel = "T", description = "cumulative strength the top segments must reach (default: ${DEFAULT-VALUE})")

@@ -44,6 +44,8 @@ public final class CausalLM implements AutoCloseable {
     private static final double ACTIVATION_HEADS = 6;
     private static final double ACTIVATION_MLP = 5;
     private static final double ACTIVATION_SCORES = 4;
+    /** The fused kernel's backward still holds about 0.7 float per head, query and key (measured; 1 keeps a margin). */
+    private static final double FUSED_SCORES = 1;
 
     /** One linear map y = x W^T + b, with W (out, in) as transformers stores it. */
     private record Dense(NDArray weight, NDArray bias) {
@@ -285,17 +287,16 @@ public final class CausalLM implements AutoCloseable {
      * about ACTIVATION_HIDDEN copies of the hidden width (norms, residuals, projections' inputs), ACTIVATION_HEADS of
      * the q, k and v widths (q/k norms, rotary, the attention's inputs and output) and ACTIVATION_MLP of the MLP
      * width (gate, its sigmoid, the products, up); the explicit attention adds its (heads, T) scores a few times per
-     * token. The coefficients are fitted to {@code segattr bench}'s peak native memory (fused attention, hidden 256,
-     * 4 layers: 67-70 MB per point at T = 512 for K = 1..16, the model gives 74 MB); they overestimate rather than
-     * under.
+     * token (the fused kernel's backward about one). The coefficients are fitted to {@code segattr bench}'s peak native
+     * memory (fused attention, hidden 256, 4 layers: 67-70 MB per point at T = 512 for K = 1..16, 420 MB at T = 2,048,
+     * K = 2; the model gives 91 and 565 MB); they overestimate rather than under.
      */
     public long activationBytes(long batch, long length) {
         long h = config.hiddenSize();
         long qkv = (long) (config.numAttentionHeads() + 2 * config.numKeyValueHeads()) * config.headDim();
         double perToken = ACTIVATION_HIDDEN * h + ACTIVATION_HEADS * qkv + ACTIVATION_MLP * config.intermediateSize();
-        if (attentionKernel == AttentionKernel.EXPLICIT || dtype != DataType.FLOAT32) {
-            perToken += ACTIVATION_SCORES * config.numAttentionHeads() * (double) length;
-        }
+        boolean fusedScores = attentionKernel == AttentionKernel.FUSED && dtype == DataType.FLOAT32;
+        perToken += (fusedScores ? FUSED_SCORES : ACTIVATION_SCORES) * config.numAttentionHeads() * (double) length;
         double bytes = Float.BYTES * (double) batch * length * (config.numHiddenLayers() * perToken + 2 * h);
         return (long) Math.min(Long.MAX_VALUE, bytes);
     }

@@ -23,9 +23,17 @@ import java.util.function.Function;
  * @param entropies    entropy (nats) of the model's next-token distribution at the position that predicts each
  *                     token, one array per segment; or null
  * @param roles        the segments' known roles (synthetic data's {@code segment_roles}), or null
+ * @param ablation     leave-one-segment-out importance of each segment ({@code segattr ablate}'s
+ *                     {@code segment_ablation}: the drop in the answer's log-probability without it), or null
  */
 public record ScoredTrace(String id, List<String> segments, List<double[]> attributions, List<double[]> logprobs,
-                          List<double[]> entropies, List<String> roles) {
+                          List<double[]> entropies, List<String> roles, double[] ablation) {
+
+    /** Without ablation scores. */
+    public ScoredTrace(String id, List<String> segments, List<double[]> attributions, List<double[]> logprobs,
+                       List<double[]> entropies, List<String> roles) {
+        this(id, segments, attributions, logprobs, entropies, roles, null);
+    }
 
     public ScoredTrace {
         if (attributions == null && logprobs == null && entropies == null) {
@@ -55,8 +63,17 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
         if (roles != null && roles.size() != counts.length) {
             throw new IllegalArgumentException("trace " + id + ": " + roles.size() + " segment roles for " + counts.length + " segments");
         }
+        if (ablation != null && ablation.length != counts.length) {
+            throw new IllegalArgumentException("trace " + id + ": " + ablation.length + " ablation scores for " + counts.length + " segments");
+        }
         segments = segments == null ? null : List.copyOf(segments);
         roles = roles == null ? null : List.copyOf(roles);
+        ablation = ablation == null ? null : ablation.clone();
+    }
+
+    @Override
+    public double[] ablation() {
+        return ablation == null ? null : ablation.clone();
     }
 
     /** A trace with attributions only (hand-made or from {@code IntegratedGradients}). */
@@ -107,8 +124,9 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
         }
         List<String> segments = strings(line, Trace.SEGMENTS);
         List<String> roles = strings(line, Trace.SEGMENT_ROLES);
+        double[] ablation = numbers(line, "segment_ablation");
         try {
-            return new ScoredTrace(id, segments, attributions, logprobs, entropies, roles);
+            return new ScoredTrace(id, segments, attributions, logprobs, entropies, roles, ablation);
         } catch (IllegalArgumentException e) {
             throw line.error(e.getMessage());
         }
@@ -149,6 +167,26 @@ public record ScoredTrace(String id, List<String> segments, List<double[]> attri
             result.add(values);
         }
         return result;
+    }
+
+    /** A list of numbers (null entries, a segment without tokens, read as 0: removing nothing changes nothing). */
+    private static double[] numbers(JsonLines.Line line, String field) {
+        JsonNode node = line.json().get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw line.error("field '" + field + "': expected a list of numbers (one per segment)");
+        }
+        double[] values = new double[node.size()];
+        for (int s = 0; s < values.length; s++) {
+            JsonNode v = node.get(s);
+            if (!v.isNull() && !v.isNumber()) {
+                throw line.error("field '" + field + "[" + s + "]': expected a number, got " + v.getNodeType().toString().toLowerCase());
+            }
+            values[s] = v.isNull() ? 0 : v.asDouble();
+        }
+        return values;
     }
 
     private static List<String> strings(JsonLines.Line line, String field) {

@@ -58,6 +58,14 @@ public interface SelectionPolicy {
         return RandomPolicy.choose("random(seed=" + seed + ", " + tokens + " tokens)", traceId, tokenCounts, tokens, seed);
     }
 
+    /**
+     * Segments by leave-one-segment-out importance (segment_ablation), most important first, until tau of the
+     * positive importance is reached; plus the always-kept segments.
+     */
+    static SelectionPolicy ablation(double tau) {
+        return new AblationPolicy(tau);
+    }
+
     /** Segments of highest perplexity exp(-mean log p) first, up to the budget. Needs token log-probs. */
     static SelectionPolicy perplexity(Budget budget) {
         return RankedPolicy.perplexity(budget);

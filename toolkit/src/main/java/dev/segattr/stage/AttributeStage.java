@@ -309,6 +309,22 @@ public final class AttributeStage {
         }
     }
 
+    /** Per-segment lists of float32 values (null for a value that is not finite). */
+    public static ArrayNode perSegment(AnswerTarget target, double[] perToken) {
+        ArrayNode outer = JsonLines.MAPPER.createArrayNode();
+        for (double[] seg : target.perSegment(perToken)) {
+            ArrayNode inner = outer.addArray();
+            for (double v : seg) {
+                if (Double.isFinite(v)) {
+                    inner.add((float) v);
+                } else {
+                    inner.addNull();
+                }
+            }
+        }
+        return outer;
+    }
+
     private static void checkFiles(Path in, Path out, Options options) {
         if (!Files.isRegularFile(in)) {
             throw new BadInputException(in + ": no such file");

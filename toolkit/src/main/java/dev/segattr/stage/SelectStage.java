@@ -35,7 +35,7 @@ public final class SelectStage {
 
     /** The selection rules; the comparison policies supervise as many tokens as the reference rule would, trace by trace. */
     public enum Policy {
-        REFERENCE, STRENGTH, RANDOM, PERPLEXITY, ENTROPY, TOP_TOKENS;
+        REFERENCE, STRENGTH, RANDOM, PERPLEXITY, ENTROPY, TOP_TOKENS, ABLATION;
 
         /** "reference", ..., "top-tokens", as on the command line. */
         public String label() {
@@ -48,7 +48,7 @@ public final class SelectStage {
                     return p;
                 }
             }
-            throw new BadInputException("--policy must be reference, strength, random, perplexity, entropy or top-tokens, got '" + name + "'");
+            throw new BadInputException("--policy must be reference, strength, random, perplexity, entropy, top-tokens or ablation, got '" + name + "'");
         }
 
         @Override
@@ -95,6 +95,7 @@ public final class SelectStage {
                     case PERPLEXITY -> SelectionPolicy.perplexity(matched);
                     case ENTROPY -> SelectionPolicy.entropy(matched);
                     case TOP_TOKENS -> SelectionPolicy.topTokens(matched);
+                    case ABLATION -> SelectionPolicy.ablation(tau);
                 };
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage().replace("tau ", "--tau ").replace("beta ", "--beta "));
