@@ -1,9 +1,6 @@
 package dev.segattr.study;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segattr.BadInputException;
-import dev.segattr.attribution.AnswerTarget;
 import dev.segattr.attribution.PointScheme;
 import dev.segattr.sft.Evaluator;
 import dev.segattr.sft.FineTune;
@@ -23,13 +20,10 @@ import dev.segattr.experiment.RunRecord;
 import dev.segattr.tokenizer.Encoded;
 import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.select.Auroc;
+import dev.segattr.experiment.RunRecord;
 import dev.segattr.synth.Role;
 import dev.segattr.synth.RoleClassifier;
 import dev.segattr.trace.JsonLines;
-import dev.segattr.trace.Segment;
-import dev.segattr.trace.Trace;
-import dev.segattr.viz.Charts;
-import dev.segattr.viz.TokenHeatMap;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,11 +31,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -56,13 +47,15 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RUN/inputs/{train,test}.jsonl    the data, cut to the configured sizes
- * RUN/segmented.jsonl, attributed.jsonl, selected.jsonl
- * RUN/models/METHOD/               fine-tuned checkpoints (HF layout), their records and loss charts
- * RUN/eval/NAME.jsonl              predictions per question, NAME.record.json their metrics
- * RUN/summary.{md,csv,html}        accuracy, output length, supervised share per method
- * RUN/segments.{csv,html}          the segment table; RUN/roles.md how attribution met the known roles
- * RUN/charts/*.png, heatmap.html   scatter, loss curves, accuracy and length, one trace's token heat map
- * RUN/record.json                  configuration, inputs' hashes, environment, every figure and timing
+ * RUN/segmented.jsonl, attributed.jsonl, selected.jsonl (+ selected-strength, selected-oracle, ablation.jsonl)
+ * RUN/models/METHOD/seedS/         fine-tuned checkpoints (HF layout), their records and loss charts
+ * RUN/eval/NAME.jsonl              predictions per question (NAME = base, METHOD-seedS), NAME.record.json
+ * RUN/summary.{md,csv,html}        per method: accuracy and mean output tokens with 95% intervals, hit-limit
+ *                                  share, supervised share, final loss; comparisons.csv the paired tests
+ * RUN/census.md, scorers.md, goals.md, roles.md   role census, scorer table, issue 12's goals, roles vs attribution
+ * RUN/segments.{csv,html}          the segment table
+ * RUN/charts/*.png, heatmap.html   accuracy vs length, loss curves, scatter, one trace's token heat map
+ * RUN/record.json                  configuration, inputs' hashes, environment, every figure (typed) and timing
  * </pre>
  */
 public final class Study {
