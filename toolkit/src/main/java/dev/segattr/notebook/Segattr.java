@@ -5,7 +5,6 @@ import dev.segattr.attribution.Baseline;
 import dev.segattr.attribution.IntegratedGradients;
 import dev.segattr.attribution.PointScheme;
 import dev.segattr.attribution.AttributionStatus;
-import dev.segattr.experiment.RunRecord;
 import dev.segattr.select.SegmentTable;
 import dev.segattr.select.SelectionPolicy;
 import dev.segattr.sft.TrainConfig;
@@ -18,9 +17,6 @@ import dev.segattr.stage.ModelSource;
 import dev.segattr.stage.RecordStage;
 import dev.segattr.stage.SelectStage;
 import dev.segattr.stage.StageListener;
-import dev.segattr.study.Study;
-import dev.segattr.study.StudyConfig;
-import dev.segattr.tokenizer.TraceLayout;
 import dev.segattr.trace.JsonLines;
 import dev.segattr.trace.Trace;
 import dev.segattr.trace.TraceReader;
@@ -29,14 +25,7 @@ import dev.segattr.viz.Progress;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -154,7 +143,9 @@ public final class Segattr {
     // ---------------------------------------------------------------- selection
 
     /** One row per segment, opening to its heat map; {@code .save(Path.of("a.html"))} makes it a page. */
-    public static dev.segattr.viz.SegmentView view(Attribution a) { return a.view(); }
+    public static dev.segattr.viz.SegmentView view(Attribution a) {
+        return a.view();
+    }
 
     public static SegmentTable segmentTable(Attribution a) {
         return segmentTable(List.of(a), SelectionPolicy.reference());
@@ -228,22 +219,10 @@ public final class Segattr {
         return quick ? study("data/walkthrough-quick.json", "runs/walkthrough-quick") : study("data/walkthrough.json", "runs/walkthrough");
     }
 
-    /** A whole study ({@link Study}) from a configuration (or a run's record.json) in a run folder, continuing a run left there; log in RUN/study.log. */
+    /** A whole study ({@link dev.segattr.study.Study}, through {@link StudyRun}) from a configuration (or a run's record.json) in a run folder, continuing a run left there; log in RUN/study.log. */
     public static StudyResult study(String configFile, String runDir) {
-        Path config = ProjectFiles.existing(configFile);
-        StudyConfig c = StudyConfig.read(config);
-        Path run = path(runDir);
-        long stages = 2 + 3 + c.methods().size() + (c.methods().size() + 1) + 1; // inputs, segment/attribute/select, trainings, evaluations, report
         gradModeOff();
-        try (Progress p = Progress.start("study " + (c.name() == null ? "" : c.name()), stages);
-             PrintWriter log = new PrintWriter(new StageLog(new OutputStreamWriter(Files.newOutputStream(Files.createDirectories(run)
-                     .resolve("study.log"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), StandardCharsets.UTF_8), p), true)) {
-            RunRecord record = Study.run(c, config.toAbsolutePath().getParent(), run, log);
-            p.advance(Math.max(0, stages - p.done()));
-            return new StudyResult(run, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.resolve("study.log"), e);
-        }
+        return StudyRun.run(ProjectFiles.existing(configFile), path(runDir));
     }
 
     /** Grad mode is per thread and on by default in PyTorch; a notebook runs cells on fresh threads, where training's in-place updates would fail. */
