@@ -40,6 +40,14 @@ public record StudyConfig(
         Integer workers,
         Boolean ablation) {
 
+    /** A study that fine-tunes each method once (with {@code seed}), on one worker, without the ablation scorer. */
+    public StudyConfig(String name, String model, String train, String test, int trainLimit, int testLimit,
+                       Attribution attribution, Selection selection, List<String> methods, Training training,
+                       Evaluation evaluation, long seed) {
+        this(name, model, train, test, trainLimit, testLimit, attribution, selection, methods, training, evaluation, seed,
+                null, null, null);
+    }
+
     /** The methods a study can compare, besides the starting model. */
     public static final List<String> METHODS = List.of("full", "selective", "random", "strength", "oracle", "top-tokens");
 
