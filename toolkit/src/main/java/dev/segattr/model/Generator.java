@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Autoregressive decoding with a KV cache. Prompts of different lengths run as one batch, left-padded:
  * the prompt pass fills the cache, then each step feeds one token per row and attends to the cache.
- * Positions count only real tokens, so a row decodes exactly as it would alone.
+ * Positions count only real tokens, so a row decodes exactly as it would alone. A row that has stopped leaves
+ * the batch, so a batch costs the sum of its outputs' lengths rather than its longest output times its size.
  */
 public final class Generator {
 
@@ -52,35 +53,54 @@ public final class Generator {
         for (int b = 0; b < batch; b++) {
             out.add(new ArrayList<>());
         }
+        // live[r] = the prompt whose row r of the cache is: rows that finish leave the batch.
+        int[] live = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            live[b] = b;
+        }
         Random random = new Random(config.seed());
         try (NDManager session = model.manager().newSubManager();
              KvCache cache = model.newCache(session, batch, Math.max(1, capacity))) {
             long[][] step = ids;
             int filled = promptLength;
             for (int n = 0; n < config.maxNewTokens(); n++) {
-                float[][] logits = nextLogits(session, step, mask, filled, cache);
-                long[][] next = new long[batch][1];
-                boolean all = true;
-                for (int b = 0; b < batch; b++) {
-                    if (finished[b]) {
-                        next[b][0] = pad;
-                        continue;
-                    }
-                    long token = config.isGreedy() ? argMax(logits[b]) : sample(logits[b], config, random);
+                float[][] logits = nextLogits(session, step, mask, filled, cache);      // (live, V)
+                int stillLive = 0;
+                for (int r = 0; r < live.length; r++) {
+                    int b = live[r];
+                    long token = config.isGreedy() ? argMax(logits[r]) : sample(logits[r], config, random);
                     out.get(b).add(token);
-                    lastLogits[b] = logits[b];
-                    next[b][0] = token;
+                    lastLogits[b] = logits[r];
                     finished[b] = stops.contains(token);
-                    all &= finished[b];
+                    stillLive += finished[b] ? 0 : 1;
                 }
-                if (all || n == config.maxNewTokens() - 1) {
+                if (stillLive == 0 || n == config.maxNewTokens() - 1) {
                     break;
                 }
-                for (int b = 0; b < batch; b++) {
-                    mask[b][filled] = 1;
+                int[] next = new int[stillLive];
+                long[] rows = new long[stillLive];
+                for (int r = 0, w = 0; r < live.length; r++) {
+                    if (!finished[live[r]]) {
+                        rows[w] = r;
+                        next[w++] = live[r];
+                    }
+                }
+                if (stillLive < live.length) {
+                    cache.keep(rows);
+                    long[][] kept = new long[stillLive][];
+                    for (int w = 0; w < stillLive; w++) {
+                        kept[w] = mask[(int) rows[w]];
+                    }
+                    mask = kept;
+                }
+                live = next;
+                step = new long[stillLive][1];
+                for (int w = 0; w < stillLive; w++) {
+                    List<Long> o = out.get(live[w]);
+                    step[w][0] = o.get(o.size() - 1);
+                    mask[w][filled] = 1;
                 }
                 filled++;
-                step = next;
             }
         }
         List<long[]> tokens = new ArrayList<>();

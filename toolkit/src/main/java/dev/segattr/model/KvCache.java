@@ -59,6 +59,25 @@ final class KvCache implements AutoCloseable {
         return new NDArray[] {allK, allV};
     }
 
+    /**
+     * Keeps only the given rows of the batch, in that order (rows whose decoding has finished drop out, so that
+     * the remaining steps cost what the rows still decoding need).
+     */
+    void keep(long[] rows) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray index = scope.create(rows);
+            for (int i = 0; i < keys.length; i++) {
+                NDArray k = keys[i], v = values[i];
+                keys[i] = k.get(new NDIndex("{}", index));
+                values[i] = v.get(new NDIndex("{}", index));
+                keys[i].attach(manager);
+                values[i].attach(manager);
+                k.close();
+                v.close();
+            }
+        }
+    }
+
     void advance() {
         length += pending;
         pending = 0;

@@ -75,6 +75,33 @@ class GeneratorTest {
     }
 
     @Test
+    void rowsThatStopEarlyLeaveTheBatchWithoutChangingTheOthers() {
+        List<long[]> prompts = List.of(new long[] {5, 9, 14}, new long[] {20, 21, 22, 23, 24, 25, 26},
+                new long[] {100, 3, 77, 8, 1}, new long[] {11, 42, 7});
+        Generator generator = new Generator(model);
+        // A stop token the first row writes third: that row leaves after 3 steps, the others go on.
+        long stop = generator.generate(List.of(prompts.get(0)), GenerationConfig.greedy(3).withStopIds(List.of()))
+                .tokens().get(0)[2];
+        for (GenerationConfig config : List.of(GenerationConfig.greedy(12).withStopIds(List.of(stop)),
+                GenerationConfig.sampling(12, 1.0, 1.0, 5).withStopIds(List.of(stop)))) {
+            Generation batch = generator.generate(prompts, config);
+            if (config.isGreedy()) {
+                assertTrue(batch.tokens().get(0).length <= 3, "row 0 ran past its stop token");
+                for (int i = 0; i < prompts.size(); i++) {
+                    Generation alone = generator.generate(List.of(prompts.get(i)), config);
+                    assertArrayEquals(alone.tokens().get(0), batch.tokens().get(i), "prompt " + i);
+                    assertEquals(alone.stopped().get(0), batch.stopped().get(i), "prompt " + i);
+                }
+            } else {
+                Generation again = generator.generate(prompts, config);
+                for (int i = 0; i < prompts.size(); i++) {
+                    assertArrayEquals(again.tokens().get(i), batch.tokens().get(i), "sampled prompt " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowStopsAtItsStopTokenAndKeepsIt() {
         long[] prompt = {11, 42, 7};
         Generator generator = new Generator(model);
@@ -129,6 +156,11 @@ class GeneratorTest {
         int before = model.manager().getManagedArrays().size();
         new Generator(model).generate(List.of(new long[] {1, 2, 3}, new long[] {4}),
                 GenerationConfig.greedy(5).withStopIds(List.of()));
+        Generator generator = new Generator(model);
+        long stop = generator.generate(List.of(new long[] {1, 2, 3}), GenerationConfig.greedy(2).withStopIds(List.of()))
+                .tokens().get(0)[1];
+        generator.generate(List.of(new long[] {1, 2, 3}, new long[] {4}, new long[] {9, 9}),
+                GenerationConfig.greedy(6).withStopIds(List.of(stop)));                  // a row leaves midway
         assertEquals(before, model.manager().getManagedArrays().size());
     }
 }
