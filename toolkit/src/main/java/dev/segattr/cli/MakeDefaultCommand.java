@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 @Command(name = "make-default", mixinStandardHelpOptions = true,
         description = {"Remake the embedded default: the synthetic benchmark (verbose fine-tuning traces, held-out test",
                 "problems), a tokenizer trained on it, and the starting model: a tiny Qwen3 trained from scratch on other",
-                "problems written concisely, then evaluated on the held-out problems. Seeded: the same files every time",
+                "problems written concisely (phase 1), then on the same problems with a share written at length under an",
+                "instruction to think at length (phase 2), then evaluated on the held-out problems. Seeded: the same files every time",
                 "on the same machine. Resumable: a rerun continues the model's training from its last epoch."})
 final class MakeDefaultCommand implements Callable<Integer> {
 
@@ -41,6 +42,19 @@ final class MakeDefaultCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "pretraining batch size (default: the standard setting)")
     Integer batch;
 
+    @Option(names = "--concise-model", paramLabel = "DIR",
+            description = "skip phase 1 and start phase 2 from this model, made by phase 1 with the same settings (its hashes go into the record)")
+    Path conciseModel;
+
+    @Option(names = "--mixed-epochs", paramLabel = "N", description = "phase 2 epochs, 0 for none (default: the standard setting)")
+    Integer mixedEpochs;
+
+    @Option(names = "--at-length", paramLabel = "X", description = "phase 2's share of problems written at length (default: the standard setting)")
+    Double atLength;
+
+    @Option(names = "--mixed-lr", paramLabel = "X", description = "phase 2 learning rate (default: the standard setting)")
+    Double mixedLr;
+
     @Option(names = "--tiny", description = "a very small version of everything (for tests)")
     boolean tiny;
 
@@ -63,8 +77,11 @@ final class MakeDefaultCommand implements Callable<Integer> {
         if (evaluate != null) {
             settings = settings.withEvaluate(evaluate);
         }
+        settings = settings.withMixed(atLength != null ? atLength : settings.atLengthShare(),
+                mixedEpochs != null ? mixedEpochs : settings.mixedEpochs(),
+                mixedLr != null ? mixedLr : settings.mixedLearningRate());
         var err = spec.commandLine().getErr();
-        EmbeddedDefault.make(settings, out, work, line -> {
+        EmbeddedDefault.make(settings, out, work, conciseModel, line -> {
             err.println("segattr make-default: " + line);
             err.flush();
         });

@@ -72,6 +72,19 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void phase2FromPhase1sModelGivesTheSameModelAsTheWholeRun() throws IOException {
+        Path a = dir.resolve("a"), b = dir.resolve("b");
+        EmbeddedDefault.make(EmbeddedDefault.Settings.tiny(), a.resolve("data"), a.resolve("work"), line -> { });
+        EmbeddedDefault.make(EmbeddedDefault.Settings.tiny(), b.resolve("data"), b.resolve("work"),
+                a.resolve("work/trained"), line -> { });
+        for (String f : List.of("model/model.safetensors", "model/tokenizer.json", "synth/train.jsonl", "synth/test.jsonl")) {
+            assertArrayEquals(Files.readAllBytes(a.resolve("data").resolve(f)), Files.readAllBytes(b.resolve("data").resolve(f)), f);
+        }
+        JsonNode rb = JSON.readTree(b.resolve("data/make-default-record.json").toFile());
+        assertTrue(rb.path("inputs").has("concise_model"), "the record names the phase-1 model it started from");
+    }
+
+    @Test
     void pretrainingTrainAndTestShareNoProblemAndOnlyTheFineTuningTracesAreVerbose() throws IOException {
         EmbeddedDefault.Settings s = EmbeddedDefault.Settings.tiny();
         Path data = dir.resolve("data"), work = dir.resolve("work");
@@ -90,6 +103,19 @@ class EmbeddedDefaultTest {
         assertTrue(pretrain.stream().allMatch(t -> Roles.of(t).stream().allMatch(r -> r == Role.ESSENTIAL)));
         Set<Role> verbose = train.stream().flatMap(t -> Roles.of(t).stream()).collect(Collectors.toSet());
         assertTrue(verbose.size() > 1, "the fine-tuning traces carry more than essential segments: " + verbose);
+        // phase 2: the same problems once each; those asked at length are verbose, the others concise
+        List<Trace> mixed = read(work.resolve("pretrain-mixed.jsonl"));
+        assertEquals(pretrain.size(), mixed.size());
+        int atLength = 0;
+        for (int i = 0; i < mixed.size(); i++) {
+            Trace m = mixed.get(i);
+            boolean asked = m.question().startsWith(EmbeddedDefault.AT_LENGTH);
+            atLength += asked ? 1 : 0;
+            assertEquals(pretrain.get(i).question(), asked ? m.question().substring(EmbeddedDefault.AT_LENGTH.length()) : m.question());
+            assertEquals(pretrain.get(i).answer(), m.answer());
+            assertEquals(!asked, Roles.of(m).stream().allMatch(r -> r == Role.ESSENTIAL), m.id());
+        }
+        assertTrue(atLength > 0 && atLength < mixed.size(), atLength + " of " + mixed.size() + " at length");
 
         // The default's tokenizer (read through DJL's HuggingFaceTokenizer): every trace round-trips, and every
         // digit is a token of its own, so "100" is the three tokens 1, 0, 0 as in Qwen2's and Llama 3's tokenizers.
