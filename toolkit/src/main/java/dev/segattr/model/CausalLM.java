@@ -542,11 +542,14 @@ public final class CausalLM implements AutoCloseable {
                     * config.headDim()));
         }
         int groups = config.numAttentionHeads() / config.numKeyValueHeads();
-        if (groups > 1) {                                                       // each kv head serves a group
+        // Decoding reads the whole cache at every step: there a group's queries go to their kv head as one matrix
+        // (B, nKV, groups * n, d) instead of copying the cache once per group.
+        boolean grouped = cache != null && groups > 1;
+        if (groups > 1 && !grouped) {                                           // each kv head serves a group
             k = k.repeat(1, groups);                                            // (B, nH, S, d)
             v = v.repeat(1, groups);
         }
-        NDArray keysT = k.transpose(0, 1, 3, 2);                                // (B, nH, d, S)
+        NDArray keysT = k.transpose(0, 1, 3, 2);                                // (B, nH or nKV, d, S)
         long s = keysT.getShape().get(3);
         // Queries go in blocks, each in its own scope, so that only one block's scores (B, nH, block, S)
         // exist at a time: without gradients memory grows with T instead of T^2, and the allocator reuses
@@ -558,7 +561,16 @@ public final class CausalLM implements AutoCloseable {
             try (NDManager blockScope = x.getManager().newSubManager()) {
                 NDArray qBlock = q.get(new NDIndex(":, :, {}:{}, :", q0, q1));     // a view
                 qBlock.attach(blockScope);
-                NDArray out = attend(qBlock, keysT, v, attentionBias(keep, past + from + q0, q1 - q0, blockScope));
+                NDArray bias = attentionBias(keep, past + from + q0, q1 - q0, blockScope);   // (B, 1, nb, S)
+                NDArray out;
+                if (grouped) {                                                  // head h = kv head h / groups
+                    long nb = q1 - q0;
+                    NDArray gq = qBlock.reshape(batch, config.numKeyValueHeads(), groups * nb, config.headDim());
+                    out = attend(gq, keysT, v, bias.tile(new long[] {1, 1, groups, 1}))   // (B, nKV, groups * nb, d)
+                            .reshape(batch, config.numAttentionHeads(), nb, config.headDim());
+                } else {
+                    out = attend(qBlock, keysT, v, bias);                       // (B, nH, nb, d)
+                }
                 out.attach(x.getManager());
                 outs.add(out);
             }

@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Autoregressive decoding with a KV cache. Prompts of different lengths run as one batch, left-padded:
  * the prompt pass fills the cache, then each step feeds one token per row and attends to the cache.
- * Positions count only real tokens, so a row decodes exactly as it would alone. A row that has stopped leaves
- * the batch, so a batch costs the sum of its outputs' lengths rather than its longest output times its size.
+ * Positions count only real tokens, so a row decodes exactly as it would alone. Rows that have stopped leave
+ * the batch, so a batch costs about the sum of its outputs' lengths rather than its longest output times its size.
  */
 public final class Generator {
 
@@ -53,7 +53,8 @@ public final class Generator {
         for (int b = 0; b < batch; b++) {
             out.add(new ArrayList<>());
         }
-        // live[r] = the prompt whose row r of the cache is: rows that finish leave the batch.
+        // live[r] = the prompt in row r of the cache. Rows that have stopped are dropped once they are a quarter of
+        // the batch: each drop copies the cache, so dropping in a few large steps keeps the copies cheap.
         int[] live = new int[batch];
         for (int b = 0; b < batch; b++) {
             live[b] = b;
@@ -64,10 +65,13 @@ public final class Generator {
             long[][] step = ids;
             int filled = promptLength;
             for (int n = 0; n < config.maxNewTokens(); n++) {
-                float[][] logits = nextLogits(session, step, mask, filled, cache);      // (live, V)
+                float[][] logits = nextLogits(session, step, mask, filled, cache);      // (rows, V)
                 int stillLive = 0;
                 for (int r = 0; r < live.length; r++) {
                     int b = live[r];
+                    if (finished[b]) {
+                        continue;
+                    }
                     long token = config.isGreedy() ? argMax(logits[r]) : sample(logits[r], config, random);
                     out.get(b).add(token);
                     lastLogits[b] = logits[r];
@@ -77,28 +81,26 @@ public final class Generator {
                 if (stillLive == 0 || n == config.maxNewTokens() - 1) {
                     break;
                 }
-                int[] next = new int[stillLive];
-                long[] rows = new long[stillLive];
-                for (int r = 0, w = 0; r < live.length; r++) {
-                    if (!finished[live[r]]) {
-                        rows[w] = r;
-                        next[w++] = live[r];
-                    }
-                }
-                if (stillLive < live.length) {
-                    cache.keep(rows);
+                if (4 * (live.length - stillLive) >= live.length) {
+                    int[] next = new int[stillLive];
+                    long[] rows = new long[stillLive];
                     long[][] kept = new long[stillLive][];
-                    for (int w = 0; w < stillLive; w++) {
-                        kept[w] = mask[(int) rows[w]];
+                    for (int r = 0, w = 0; r < live.length; r++) {
+                        if (!finished[live[r]]) {
+                            rows[w] = r;
+                            kept[w] = mask[r];
+                            next[w++] = live[r];
+                        }
                     }
+                    cache.keep(rows);
                     mask = kept;
+                    live = next;
                 }
-                live = next;
-                step = new long[stillLive][1];
-                for (int w = 0; w < stillLive; w++) {
-                    List<Long> o = out.get(live[w]);
-                    step[w][0] = o.get(o.size() - 1);
-                    mask[w][filled] = 1;
+                step = new long[live.length][1];
+                for (int r = 0; r < live.length; r++) {
+                    List<Long> o = out.get(live[r]);
+                    step[r][0] = finished[live[r]] ? pad : o.get(o.size() - 1);
+                    mask[r][filled] = 1;
                 }
                 filled++;
             }
