@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyConfig study = StudyConfig.read(config);
+        if (study.workers() > 1) {
+            Threads.oneUnlessSet();     // the workers share the cores: one PyTorch thread each, as the walkthrough
+        }
         Path base = config.toAbsolutePath().getParent();
         Study.run(study, base, out, spec.commandLine().getErr());
         return 0;
