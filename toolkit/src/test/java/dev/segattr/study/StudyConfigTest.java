@@ -19,24 +19,14 @@ class StudyConfigTest {
     /** Surefire runs in toolkit/; the embedded default's configurations are in the repository's data/. */
     static final Path DATA = Path.of("..", "data");
 
+    /** The walkthrough (README command 1) is the study at issue 12's power: every method and control. */
     @Test
-    void theFullStudyComparesEveryMethodWithThreeSeedsOnFiveHundredProblems() {
-        StudyConfig c = StudyConfig.read(DATA.resolve("walkthrough-full.json"));
+    void theWalkthroughComparesEveryMethodWithThreeSeedsOnFiveHundredProblems() {
+        StudyConfig c = StudyConfig.read(DATA.resolve("walkthrough.json"));
         assertEquals(List.of("full", "selective", "random", "strength", "oracle"), c.methods());
         assertTrue(c.seeds().size() >= 3, "at least 3 fine-tuning seeds per method: " + c.seeds());
         assertTrue(c.testLimit() >= 500, "at least 500 held-out problems: " + c.testLimit());
         assertEquals(2, c.workers(), "both cores");
-    }
-
-    /** The walkthrough (README command 1) is the same study, smaller: every method and control, three seeds. */
-    @Test
-    void theWalkthroughKeepsEveryMethodControlAndSeed() {
-        StudyConfig walkthrough = StudyConfig.read(DATA.resolve("walkthrough.json"));
-        StudyConfig full = StudyConfig.read(DATA.resolve("walkthrough-full.json"));
-        assertEquals(full.methods(), walkthrough.methods());
-        assertEquals(full.seeds(), walkthrough.seeds());
-        assertEquals(2, walkthrough.workers(), "both cores");
-        assertTrue(walkthrough.testLimit() >= 100, "at least 100 held-out problems: " + walkthrough.testLimit());
     }
 
     @Test
