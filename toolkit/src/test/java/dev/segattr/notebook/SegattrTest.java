@@ -166,17 +166,18 @@ class SegattrTest {
     }
 
     @Test
-    void moreGaussLegendrePointsShrinkTheDelta() {
+    void morePointsShrinkTheDeltaOfEveryScheme() {
         recordProgress();
         Trace shortest = traces.stream().min(java.util.Comparator.comparingInt(t -> t.reasoning().length())).orElseThrow();
         Convergence c = Segattr.convergence(model, shortest, new int[] {1, 2, 8}, "reference", "trapezoid", "gauss-legendre");
         assertEquals(List.of("convergence 9/9"), finishedBars);
         assertEquals(8, c.runs().size(), "a trapezoid needs two points");
         assertTrue(Math.abs(c.delta("gauss-legendre", 8)) < Math.abs(c.delta("gauss-legendre", 1)), c.table().print());
-        // Both second-order-or-better schemes beat the reference's equal weights at the same J; which of the two wins
-        // depends on how smooth F is along this trace's path, so that is not asserted.
-        assertTrue(Math.abs(c.delta("gauss-legendre", 8)) < Math.abs(c.delta("reference", 8)), c.table().print());
-        assertTrue(Math.abs(c.delta("trapezoid", 8)) < Math.abs(c.delta("reference", 8)), c.table().print());
+        assertTrue(Math.abs(c.delta("reference", 8)) < Math.abs(c.delta("reference", 1)), c.table().print());
+        assertTrue(Math.abs(c.delta("trapezoid", 8)) < Math.abs(c.delta("trapezoid", 2)), c.table().print());
+        // Which scheme is closest at 8 points depends on how smooth F is along this trace's path (on the embedded
+        // default's model the reference's equal weights can win), so that is not asserted here: PathPointsTest
+        // checks each scheme's order on functions whose integral is known.
         // The table shows rounded numbers and keeps the values whole.
         Table t = c.table();
         assertEquals(c.runs().get(0).delta(), t.doubleColumn("delta").get(0));
