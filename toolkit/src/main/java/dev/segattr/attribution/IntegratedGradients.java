@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.segattr.model.ThreadGradients;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -208,7 +209,7 @@ public final class IntegratedGradients {
                 // that the results belong to the pass and are freed with it.
                 NDArray points = pass.create(toFloat(alphas, c, k), new Shape(k, 1, 1)).mul(diff).add(base);
                 points.setRequiresGradient(true);
-                try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
+                try (GradientCollector collector = new ThreadGradients()) {
                     NDArray f = target(points, answer, from, to); // (k): the rows are independent
                     collector.backward(f.sum());
                 }

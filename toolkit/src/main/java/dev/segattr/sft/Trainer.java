@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import dev.segattr.BadInputException;
 import dev.segattr.Seeds;
 import dev.segattr.model.CausalLM;
+import dev.segattr.model.ThreadGradients;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,7 +179,7 @@ public final class Trainer {
                 if (batch.supervised() == 0) {
                     continue; // nothing to learn here; its parameters' gradient contribution is zero
                 }
-                try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
+                try (GradientCollector collector = new ThreadGradients()) {
                     // Divided by the update's supervised count, so that the accumulated gradient is the gradient
                     // of the mean over the whole update (transformers' num_items_in_batch).
                     NDArray part = CrossEntropy.sum(model, batch.inputIds(), batch.attentionMask(), batch.labels())

@@ -140,9 +140,9 @@ public final class Study {
         List<Fit> fits = fits();
         StudyConfig.Training t = config.training();
         StudyConfig.Evaluation e = config.evaluation();
-        List<Runnable> lane = new ArrayList<>();
+        List<Runnable> jobs = new ArrayList<>();
         for (Fit fit : fits) {
-            lane.add(() -> {
+            jobs.add(() -> {
                 Path out = modelDir(fit);
                 stage("train " + fit, () -> done(out.resolve("record.json"), () -> {
                     TrainConfig trainConfig = TrainConfig.defaults().withEpochs(t.epochs()).withLearningRate(t.lr()).withBatchSize(t.batch())
@@ -159,7 +159,7 @@ public final class Study {
                 workers.evaluate(() -> evaluate(fit.toString(), out, test, e));
             });
         }
-        workers.gradientLane(lane);
+        workers.all(jobs);               // the fine-tunes side by side, each evaluated once trained
 
         Report report = stage("report", () -> new Report(config, run, log, record).write(fits, selected, attributed, model));
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));

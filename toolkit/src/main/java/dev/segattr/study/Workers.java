@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The study's jobs on a few threads of this process, one PyTorch intra-op thread each (the tiny model's matrices are
  * too small for intra-op threads to pay; independent jobs keep the cores busy instead).
  *
- * <p>DJL 0.36 allows one gradient collector per process ("only one can be collecting at a time"), so everything that
- * takes gradients (attribution, fine-tuning) runs in one lane, in order, on the caller's thread or one worker; the
- * evaluations, which only decode, run on the other workers as soon as their model exists. With 2 workers one core
- * attributes or trains while the other evaluates, and the evaluations left at the end share both.
+ * <p>Gradients are taken per thread ({@link dev.segattr.model.ThreadGradients}: DJL's own collector allows one per
+ * process), so the fine-tunes run side by side on the workers, each job's evaluation queued behind them as soon as
+ * its model exists; the attribution, which every fine-tune needs, runs first while the starting model's evaluation
+ * and the ablation scorer take the other workers.
  *
  * <p>Each worker thread has PyTorch's grad mode off, as the thread that loaded the engine has (grad mode is per
  * thread; generation would otherwise build graphs). The first failure is thrown as it was, after the jobs running
@@ -52,12 +52,12 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    /** The gradient lane: the jobs in order on one worker, each job's evaluations handed to {@link #evaluate}; waits for all. */
-    void gradientLane(List<Runnable> jobs) {
+    /** The jobs on the workers (or here, in order, with one worker), each job's evaluations handed to {@link #evaluate}; waits for all. */
+    void all(List<Runnable> jobs) {
         if (pool == null) {
             jobs.forEach(Runnable::run);
         } else {
-            await(List.of(pool.submit(withGradModeOff(() -> jobs.forEach(Runnable::run)))));
+            await(jobs.stream().<Future<?>>map(job -> pool.submit(withGradModeOff(job))).toList());
         }
         List<Future<?>> all;
         synchronized (evaluations) {
