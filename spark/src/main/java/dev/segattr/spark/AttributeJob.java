@@ -20,13 +20,6 @@ import java.util.Map;
 /** {@code attribute}: integrated gradients per trace, through {@link AttributeStage}: the records {@code segattr attribute} writes. */
 final class AttributeJob extends RecordJob {
 
-    /**
-     * DJL 0.36 lets one GradientCollector collect at a time in a JVM (a static flag in PtGradientCollector), so two
-     * tasks of one executor attribute one after the other; give attribution one task per executor (spark.task.cpus =
-     * spark.executor.cores, or one GPU per task) and its threads to PyTorch.
-     */
-    private static final Object GRADIENTS = new Object();
-
     private final ModelSpec model;
     private final int steps;
     private final AttributeStage.BaselineKind baseline;
@@ -111,9 +104,9 @@ final class AttributeJob extends RecordJob {
         return new Work() {
             @Override
             public List<ObjectNode> apply(List<TraceRecord> records) {
-                synchronized (GRADIENTS) {
-                    return records.stream().map(r -> stage.apply(r).json()).toList();
-                }
+                // Gradients are per thread (ThreadGradients) and attribution never marks a weight as needing one,
+                // so the tasks of one executor attribute side by side on its shared model.
+                return records.stream().map(r -> stage.apply(r).json()).toList();
             }
 
             @Override
