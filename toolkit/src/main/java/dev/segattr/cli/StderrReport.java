@@ -1,6 +1,5 @@
 package dev.segattr.cli;
 
-import dev.segattr.sft.FineTune;
 import dev.segattr.stage.StageEvent;
 import dev.segattr.stage.StageListener;
 
@@ -23,23 +22,10 @@ final class StderrReport implements StageListener {
         String line = null;
         if (event instanceof StageEvent.Started s) {
             progress = new ProgressLine(err, command, s.total(), s.alreadyDone());
-        } else if (event instanceof StageEvent.Resumed r) {
-            line = "resuming, " + r.done() + " traces already in " + r.partialFile().getFileName()
-                    + (r.droppedLines() > 0 ? " (" + r.droppedLines() + " torn line dropped)" : "");
-        } else if (event instanceof StageEvent.RecordDone d) {
-            if (progress != null) {
-                progress.step(d.detail());
-            } else {
-                line = d.done() + "/" + d.total() + " " + d.id() + ": " + d.detail();
-            }
-        } else if (event instanceof StageEvent.Warning w) {
-            line = "warning: " + w.message();
-        } else if (event instanceof StageEvent.Skipped s) {
-            line = "skipped " + s.problem();
-        } else if (event instanceof StageEvent.Note n) {
-            line = n.message();
-        } else if (event instanceof StageEvent.TrainStep t) {
-            line = FineTune.describe(t.step());
+        } else if (event instanceof StageEvent.RecordDone d && progress != null) {
+            progress.step(d.detail());
+        } else {
+            line = event.describe("traces");
         }
         if (line != null) {
             err.println("segattr " + command + ": " + line);

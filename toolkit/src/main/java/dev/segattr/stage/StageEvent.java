@@ -1,5 +1,6 @@
 package dev.segattr.stage;
 
+import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainResult;
 
 import java.nio.file.Path;
@@ -11,6 +12,28 @@ import java.nio.file.Path;
 public sealed interface StageEvent {
 
     String stage();
+
+    /**
+     * The event as one line of a log, {@code records} the word for what the stage goes through ("traces" on the
+     * command line, "records" in a study's log).
+     */
+    default String describe(String records) {
+        if (this instanceof Started s) {
+            return s.total() + " " + records + (s.alreadyDone() > 0 ? ", " + s.alreadyDone() + " done before" : "");
+        } else if (this instanceof Resumed r) {
+            return "resuming, " + r.done() + " " + records + " already in " + r.partialFile().getFileName()
+                    + (r.droppedLines() > 0 ? " (" + r.droppedLines() + " torn line dropped)" : "");
+        } else if (this instanceof RecordDone d) {
+            return d.done() + "/" + d.total() + " " + d.id() + ": " + d.detail();
+        } else if (this instanceof Warning w) {
+            return "warning: " + w.message();
+        } else if (this instanceof Skipped s) {
+            return "skipped " + s.problem();
+        } else if (this instanceof Note n) {
+            return n.message();
+        }
+        return FineTune.describe(((TrainStep) this).step());
+    }
 
     /** The run begins: {@code total} records in the input, {@code alreadyDone} of them kept from an earlier run. */
     record Started(String stage, int total, int alreadyDone) implements StageEvent {

@@ -1,6 +1,5 @@
 package dev.segattr.study;
 
-import dev.segattr.sft.FineTune;
 import dev.segattr.stage.StageEvent;
 import dev.segattr.stage.StageListener;
 
@@ -21,25 +20,6 @@ final class StudyLog implements StageListener {
 
     @Override
     public void on(StageEvent event) {
-        String line;
-        if (event instanceof StageEvent.Started s) {
-            line = s.total() + " records" + (s.alreadyDone() > 0 ? ", " + s.alreadyDone() + " done before" : "");
-        } else if (event instanceof StageEvent.Resumed r) {
-            line = "resuming, " + r.done() + " records already in " + r.partialFile().getFileName()
-                    + (r.droppedLines() > 0 ? " (" + r.droppedLines() + " torn line dropped)" : "");
-        } else if (event instanceof StageEvent.RecordDone d) {
-            line = d.done() + "/" + d.total() + " " + d.id() + ": " + d.detail();
-        } else if (event instanceof StageEvent.Warning w) {
-            line = "warning: " + w.message();
-        } else if (event instanceof StageEvent.Skipped s) {
-            line = "skipped " + s.problem();
-        } else if (event instanceof StageEvent.Note n) {
-            line = n.message();
-        } else if (event instanceof StageEvent.TrainStep t) {
-            line = FineTune.describe(t.step());
-        } else {
-            line = event.toString();
-        }
-        log.println("segattr " + event.stage() + ": " + line);
+        log.println("segattr " + event.stage() + ": " + event.describe("records"));
     }
 }
