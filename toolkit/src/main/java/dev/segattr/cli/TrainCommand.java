@@ -85,8 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         var options = new TrainStage.Options(io.model(), config, mask.mask, !mask.noAnswerLoss, mask.answerTemplate, resume, device.device);
         FineTune.Outcome outcome = TrainStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "train"));
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n", outcome.result().steps().size(),
-                outcome.result().epochs().size(), outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss(), io.out());
+        o.println(outcome.result().summary(io.out()));
         o.flush();
         return 0;
     }

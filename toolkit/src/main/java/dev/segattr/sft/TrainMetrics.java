@@ -42,7 +42,7 @@ public record TrainMetrics(int examples, int skipped, int truncated, long tokens
         return new TrainMetrics(data.examples().size(), data.skipped().size(), data.truncated(), data.tokens(),
                 data.supervisedTokens(), data.tokens() == 0 ? 0 : (double) data.supervisedTokens() / data.tokens(),
                 data.supervisedFractionOfCompletion(), steps.size(),
-                result.epochs().isEmpty() ? null : result.epochs().get(result.epochs().size() - 1).loss(),
+                result.finalLoss(),
                 seconds > 0 ? tokens / seconds : null,
                 steps.stream().map(TrainResult.Step::loss).toList(),
                 steps.stream().map(TrainResult.Step::learningRate).toList(),

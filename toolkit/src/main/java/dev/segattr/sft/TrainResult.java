@@ -5,6 +5,7 @@ import org.knowm.xchart.XYChart;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -48,6 +49,17 @@ public record TrainResult(List<Step> steps, List<Epoch> epochs, String finalChec
      */
     public record Epoch(int epoch, double loss, long updates, long tokens, long supervised, double seconds, double tokensPerSecond,
                         double supervisedFraction, String checkpoint) {
+    }
+
+    /** The last epoch's mean loss; null before an epoch has ended. */
+    public Double finalLoss() {
+        return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1).loss();
+    }
+
+    /** The line the train command and the study print when a fine-tune is done, {@code where} the model's folder. */
+    public String summary(Object where) {
+        return String.format(Locale.ROOT, "trained %d updates over %d epochs; final epoch loss %.4f; model in %s",
+                steps.size(), epochs.size(), finalLoss(), where);
     }
 
     public Step lastStep() {

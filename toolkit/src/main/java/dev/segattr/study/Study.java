@@ -5,7 +5,6 @@ import dev.segattr.attribution.PointScheme;
 import dev.segattr.sft.Evaluator;
 import dev.segattr.sft.FineTune;
 import dev.segattr.sft.TrainConfig;
-import dev.segattr.sft.TrainResult;
 import dev.segattr.sft.TrainingData;
 import dev.segattr.stage.AttributeStage;
 import dev.segattr.stage.EvaluateStage;
@@ -14,11 +13,8 @@ import dev.segattr.stage.SegmentStage;
 import dev.segattr.stage.SelectStage;
 import dev.segattr.stage.StageListener;
 import dev.segattr.stage.TrainStage;
-import dev.segattr.experiment.AtomicFile;
 import dev.segattr.experiment.OutputLock;
 import dev.segattr.experiment.RunRecord;
-import dev.segattr.tokenizer.Encoded;
-import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.select.Auroc;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.synth.Role;
@@ -152,9 +148,7 @@ public final class Study {
                             .withMask(TrainingData.MaskMode.parse(mask(fit.method())))
                             .withResume(Files.isDirectory(out.resolve("checkpoints")));
                     FineTune.Outcome outcome = TrainStage.run(trainingFile(fit.method()), out, options, events);
-                    List<TrainResult.Epoch> epochs = outcome.result().epochs();
-                    log.printf(Locale.ROOT, "trained %d updates over %d epochs; final epoch loss %.4f; model in %s%n",
-                            outcome.result().steps().size(), epochs.size(), epochs.get(epochs.size() - 1).loss(), run.relativize(out));
+                    log.println(outcome.result().summary(run.relativize(out)));
                 }));
                 workers.evaluate(() -> evaluate(fit.toString(), out, test, e));
             });
