@@ -1,6 +1,5 @@
 package dev.segattr.notebook;
 
-import ai.djl.ndarray.NDArray;
 import dev.segattr.attribution.EmbeddingModel;
 import dev.segattr.model.CausalLM;
 import dev.segattr.model.ModelConfig;
@@ -67,11 +66,7 @@ public final class Model implements RichDisplay, AutoCloseable {
 
     /** Number of parameters (a tied head counted once). */
     public long parameterCount() {
-        long n = 0;
-        for (NDArray p : lm.parameters().values()) {
-            n += p.getShape().size();
-        }
-        return n;
+        return lm.parameterCount();
     }
 
     @Override

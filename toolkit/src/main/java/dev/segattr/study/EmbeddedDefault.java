@@ -230,20 +230,17 @@ public final class EmbeddedDefault {
             }
             try (CausalLM model = CausalLM.init(config, s.seed())) {
                 CheckpointWriter.save(model, init);
-                parameters = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+                parameters = model.parameterCount();
             }
             log.accept(String.format("tokenizer: %d tokens; model: qwen3, hidden %d, %d layers, %,d parameters",
                     config.vocabSize(), s.hidden(), s.layers(), parameters));
             initialised = System.nanoTime();
             // Phase 1: the concise style only, from scratch.
-            TrainConfig train0 = pretraining(s, s.epochs(), s.learningRate());
-            outcome = FineTune.run(FineTune.Options.of(init, pretrainFile, trained)
-                    .withMask(TrainingData.MaskMode.FULL).withTrain(train0).withResume(true), log);
-            Charts.savePng(outcome.result().lossChart(), trained.resolve("loss.png"));
+            outcome = pretrain(init, pretrainFile, trained, pretraining(s, s.epochs(), s.learningRate()), log);
         } else {
             trained = conciseModel;
             try (CausalLM model = CausalLM.load(conciseModel, CausalLM.device("cpu"), DataType.FLOAT32)) {
-                parameters = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+                parameters = model.parameterCount();
             }
             record.input("concise_model", conciseModel);
             record.note("phase 1 not run: its model came from " + conciseModel + " (see its training-record.json)");
@@ -257,10 +254,7 @@ public final class EmbeddedDefault {
         FineTune.Outcome mixed = null;
         if (s.mixedEpochs() > 0) {
             finished = work.resolve("mixed");
-            TrainConfig train1 = pretraining(s, s.mixedEpochs(), s.mixedLearningRate());
-            mixed = FineTune.run(FineTune.Options.of(trained, mixedFile, finished)
-                    .withMask(TrainingData.MaskMode.FULL).withTrain(train1).withResume(true), log);
-            Charts.savePng(mixed.result().lossChart(), finished.resolve("loss.png"));
+            mixed = pretrain(trained, mixedFile, finished, pretraining(s, s.mixedEpochs(), s.mixedLearningRate()), log);
         }
         long mixedDone = System.nanoTime();
         Path model = modelDir(data);
@@ -288,11 +282,11 @@ public final class EmbeddedDefault {
                 .input("test", testFile(data)).input("model", model);
         record.metric("parameters", parameters);
         if (outcome != null) {
-            record.metric("pretrain_final_loss", outcome.result().epochs().get(outcome.result().epochs().size() - 1).loss());
+            record.metric("pretrain_final_loss", outcome.result().finalLoss());
             record.metric("pretrain_tokens_per_epoch", outcome.data().tokens());
         }
         if (mixed != null) {
-            record.metric("mixed_final_loss", mixed.result().epochs().get(mixed.result().epochs().size() - 1).loss());
+            record.metric("mixed_final_loss", mixed.result().finalLoss());
             record.metric("mixed_tokens_per_epoch", mixed.data().tokens());
             record.metric("mixed_at_length_traces", atLength);
         }
@@ -310,6 +304,14 @@ public final class EmbeddedDefault {
         record.timing("total", Duration.ofNanos(System.nanoTime() - started));
         record.finish().write(data.resolve("make-default-record.json"));
         return record;
+    }
+
+    /** Every token of {@code corpus} supervised, from {@code from} into {@code out} (resumable), its loss chart beside it. */
+    private static FineTune.Outcome pretrain(Path from, Path corpus, Path out, TrainConfig config, Consumer<String> log) {
+        FineTune.Outcome outcome = FineTune.run(FineTune.Options.of(from, corpus, out)
+                .withMask(TrainingData.MaskMode.FULL).withTrain(config).withResume(true), log);
+        Charts.savePng(outcome.result().lossChart(), out.resolve("loss.png"));
+        return outcome;
     }
 
     private static TrainConfig pretraining(Settings s, int epochs, double lr) {
