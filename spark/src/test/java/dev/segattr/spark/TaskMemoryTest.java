@@ -7,6 +7,8 @@ import dev.segattr.stage.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -14,37 +16,64 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Tasks leave no native memory behind (AttributionLeakTest's standard, per task): after a warm-up job, three more jobs
- * of four tasks each attribute on the executor's one cached model, and the live arrays of the whole DJL tree are as
- * many as before (a stage left open, or a result attached to the model's manager, fails here); the native memory in
- * use does not grow either (its floor over the last jobs against the first).
+ * Tasks leave no native memory behind (AttributionLeakTest's standard, per task): after warm-up, six jobs of four
+ * tasks each attribute on the executor's one cached model, and
+ * <ul>
+ *   <li>the live arrays of the whole DJL tree are as many as before: a stage left open, or a result attached to the
+ *       model's manager, fails here, however small;</li>
+ *   <li>the native memory in use does not grow: the floor (minimum) of the last three jobs against the floor of the
+ *       first three, so a leak raises it and a passing burst (JIT compilation, G1's remembered sets: +-10 MB here
+ *       from job to job) does not. A detached 4 MB array per record, left unclosed, grew it by 48 MB.</li>
+ * </ul>
+ * The warm-up runs jobs until the JVM stops starting threads (7 or 8 here): Spark's block-manager pools start one
+ * for each removal request (a broadcast destroyed, an RDD unpersisted, a shuffle cleaned) until they hold 100 each.
+ * Measured from the first job after one warm-up, as this test once did, the native figure rose by 14 MB in CI
+ * between the first and second job and stayed there (arrays equal; the cause was not found, and new threads alone
+ * did not do it here: 85 of them held 1 MB), so the measurement starts where the JVM has settled.
  */
 class TaskMemoryTest {
+
+    static final int MAX_WARM_UP_JOBS = 10;
+    static final int JOBS_PER_SIDE = 3;
+    static final double NATIVE_BOUND_MB = 16;
 
     @TempDir
     Path tmp;
 
     @Test
-    void twelveTasksOnTheCachedModelLeaveNoArraysBehind() {
+    void twentyFourTasksOnTheCachedModelLeaveNoArraysBehind() {
         Path in = LocalSpark.traces(tmp, 4);
         String[] args = {"attribute", "--model", LocalSpark.MODEL.toString(), "--in", in.toString(), "--steps", "2",
                 "--points", "gauss-legendre", "--partitions", "4", "--out", ""};
-        run(args, "warm-up");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int warmUps = 0;
+        int before;
+        do {
+            before = threads.getThreadCount();
+            run(args, "warm-up" + warmUps++);
+        } while (threads.getThreadCount() > before && warmUps < MAX_WARM_UP_JOBS);
+        int threadsBefore = threads.getThreadCount();
         NDManager root = root(ModelCache.model(new ModelSpec(LocalSpark.MODEL.toString(), null, ComputeDevice.CPU, Dtype.FLOAT32))
                 .lm().manager());
         int arraysBefore = root.getManagedArrays().size();
-        double[] nativeMb = new double[3];
-        for (int i = 0; i < 3; i++) {
+
+        double[] nativeMb = new double[2 * JOBS_PER_SIDE];
+        for (int i = 0; i < nativeMb.length; i++) {
             run(args, "job" + i);
-            System.gc();
+            System.gc(); // Java objects holding native handles go first
             nativeMb[i] = Memory.nativeInUseMb();
         }
-        assertEquals(arraysBefore, root.getManagedArrays().size(), "live NDArrays before and after 12 tasks");
+
+        assertEquals(arraysBefore, root.getManagedArrays().size(), "live NDArrays before and after 24 tasks");
         assertEquals(1, ModelCache.size(), "every task used the one cached model");
-        // A leaked pass of this model is about 1 MB per record (AttributionLeakTest): 8 records would show.
-        double first = nativeMb[0];
-        double last = Math.min(nativeMb[1], nativeMb[2]);
-        assertTrue(last - first < 8, "native memory grew by " + (last - first) + " MB: " + Arrays.toString(nativeMb));
+        double first = Arrays.stream(nativeMb, 0, JOBS_PER_SIDE).min().orElseThrow();
+        double last = Arrays.stream(nativeMb, JOBS_PER_SIDE, nativeMb.length).min().orElseThrow();
+        assertTrue(first > 0, "native memory in use is not measurable here");
+        // Between the floors lie 12 records: a leak of 1.4 MB per record reaches the bound, a float32 copy of the
+        // model per task (6.6 MB) reaches it in one job.
+        assertTrue(last - first < NATIVE_BOUND_MB, String.format("native memory grew by %.1f MB over %d jobs (bound %.0f MB, "
+                        + "%d warm-up jobs, threads %d then %d): %s", last - first, nativeMb.length, NATIVE_BOUND_MB, warmUps,
+                threadsBefore, threads.getThreadCount(), Arrays.toString(nativeMb)));
     }
 
     private void run(String[] args, String name) {
