@@ -203,11 +203,7 @@ final class Report {
     // ---- scorers
 
     /** AUROC of the ablation importance against the known roles, over all and over the middle segments. */
-    private static ScorerRow ablationRow(Path ablation, Path selected) {
-        Map<String, JsonNode> roles = new LinkedHashMap<>();
-        try (Stream<JsonLines.Line> lines = JsonLines.read(selected)) {
-            lines.forEach(l -> roles.put(l.json().path("id").asText(), l.json().path("segment_roles")));
-        }
+    private static ScorerRow ablationRow(Path ablation, Map<String, JsonNode> roles) {
         List<Double> all = new ArrayList<>();
         List<Role> allRoles = new ArrayList<>();
         List<Double> middle = new ArrayList<>();
@@ -262,7 +258,8 @@ final class Report {
                 number(auroc.get("important_vs_unimportant")), number(auroc.get("important_vs_unimportant_middle_segments")),
                 traces == 0 ? null : seconds / traces, ""));
         Path ablation = run.resolve("ablation.jsonl");
-        rows.add(Files.isRegularFile(ablation) ? ablationRow(ablation, selected)
+        Map<String, JsonNode> roles = rolesById(selected);
+        rows.add(Files.isRegularFile(ablation) ? ablationRow(ablation, roles)
                 : new ScorerRow("leave-one-segment-out ablation", "", null, null, null, "not run (configuration: \"ablation\": true)"));
         record.metric("scorers", rows);
         StringBuilder md = new StringBuilder("| scorer | settings | AUROC important vs unimportant | on middle segments | seconds per trace | note |\n"
@@ -271,8 +268,23 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.scorer(), r.settings(), fmt(r.auroc(), "%.3f"),
                     fmt(r.aurocMiddle(), "%.3f"), fmt(r.secondsPerTrace(), "%.3f"), r.note()));
         }
+        if (Files.isRegularFile(ablation)) {
+            List<AnswerDependence> dependence = AnswerDependence.of(ablation, roles);
+            record.metric("answer_dependence", dependence);
+            md.append("\nWhat the answer depends on (leave-one-segment-out, nats; the last segment states the result):\n\n")
+                    .append(AnswerDependence.markdown(dependence));
+        }
         AtomicFile.writeString(run.resolve("scorers.md"), md.toString());
         markdown.append("\nSegment scorers against the known roles:\n\n").append(md);
+    }
+
+    /** The known roles of the training traces, by id (the selection file carries them). */
+    private static Map<String, JsonNode> rolesById(Path selected) {
+        Map<String, JsonNode> roles = new LinkedHashMap<>();
+        try (Stream<JsonLines.Line> lines = JsonLines.read(selected)) {
+            lines.forEach(l -> roles.put(l.json().path("id").asText(), l.json().path("segment_roles")));
+        }
+        return roles;
     }
 
     // ---- the goals
