@@ -64,7 +64,7 @@ record AnswerDependence(String segments, int count, @JsonProperty("mean_drop") d
     }
 
     static String markdown(List<AnswerDependence> rows) {
-        StringBuilder md = new StringBuilder("| segments left out | count | mean drop in log p(answer) | median |drop| | largest |drop| |\n"
+        StringBuilder md = new StringBuilder("| segments left out | count | mean drop in log p(answer) | median \\|drop\\| | largest \\|drop\\| |\n"
                 + "|---|---|---|---|---|\n");
         for (AnswerDependence r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", r.segments(), r.count(), nats(r.meanDrop()),
