@@ -3,8 +3,8 @@ package dev.segattr.spark;
 import dev.segattr.tokenizer.TraceLayout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segattr.BadInputException;
+import dev.segattr.cli.AttributionOptions;
 import dev.segattr.attribution.AnswerTarget;
-import dev.segattr.attribution.PointScheme;
 import dev.segattr.tokenizer.Tokenizer;
 import dev.segattr.stage.AttributeStage;
 import dev.segattr.stage.LoadedModel;
@@ -21,26 +21,17 @@ import java.util.Map;
 final class AttributeJob extends RecordJob {
 
     private final ModelSpec model;
-    private final int steps;
-    private final AttributeStage.BaselineKind baseline;
-    private final PointScheme points;
-    private final int batch;
-    private final double deltaTolerance;
+    private final AttributionOptions attribution;
     private String out;
     private HashMap<String, String> kept = new HashMap<>();
 
-    AttributeJob(ModelSpec model, int steps, AttributeStage.BaselineKind baseline, PointScheme points, int batch, double deltaTolerance) {
+    AttributeJob(ModelSpec model, AttributionOptions attribution) {
         this.model = model;
-        this.steps = steps;
-        this.baseline = baseline;
-        this.points = points;
-        this.batch = batch;
-        this.deltaTolerance = deltaTolerance;
+        this.attribution = attribution;
     }
 
     private AttributeStage.Options options(LoadedModel loaded) {
-        return new AttributeStage.Options(loaded == null ? model.asGiven() : model.source(loaded.dir(), null), steps, baseline,
-                points, batch, deltaTolerance);
+        return attribution.options(loaded == null ? model.asGiven() : model.source(loaded.dir(), null));
     }
 
     @Override

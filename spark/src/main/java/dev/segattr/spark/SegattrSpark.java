@@ -2,14 +2,10 @@ package dev.segattr.spark;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.segattr.BadInputException;
-import dev.segattr.attribution.IntegratedGradients;
-import dev.segattr.attribution.PointScheme;
+import dev.segattr.cli.AttributionOptions;
+import dev.segattr.cli.DecodingOptions;
+import dev.segattr.cli.MaskOptions;
 import dev.segattr.select.SelectionPolicy;
-import dev.segattr.sft.ChatFormat;
-import dev.segattr.sft.Evaluator;
-import dev.segattr.sft.TrainConfig;
-import dev.segattr.sft.TrainingData;
-import dev.segattr.stage.AttributeStage;
 import dev.segattr.stage.ComputeDevice;
 import dev.segattr.stage.Dtype;
 import dev.segattr.stage.SelectStage;
@@ -62,19 +58,10 @@ public final class SegattrSpark implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SegattrSpark());
-        // The enum options as the command line reads them (its one-line refusals included).
-        cli.registerConverter(AttributeStage.BaselineKind.class, AttributeStage.BaselineKind::parse);
-        cli.registerConverter(PointScheme.class, v -> {
-            try {
-                return PointScheme.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--points: " + e.getMessage());
-            }
-        });
+        // The enum options as the command line reads them (its one-line refusals included); the attribution and
+        // decoding options are the command line's own mixins.
         cli.registerConverter(ComputeDevice.class, ComputeDevice::parse);
-        cli.registerConverter(Dtype.class, v -> Dtype.parse("--dtype", v));
         cli.registerConverter(SelectStage.Policy.class, SelectStage.Policy::parse);
-        cli.registerConverter(TrainingData.MaskMode.class, TrainingData.MaskMode::parse);
         cli.setParameterExceptionHandler((e, args) -> {
             BadInputException bad = badInput(e);
             cli.getErr().println(bad != null ? "segattr " + e.getCommandLine().getCommandName() + ": " + bad.getMessage() : e.getMessage());
@@ -167,35 +154,18 @@ public final class SegattrSpark implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (part files)")
         String out;
 
-        @Option(names = "--steps", paramLabel = "J", description = "path points (default: ${DEFAULT-VALUE})")
-        int steps = 50;
-
-        @Option(names = "--baseline", paramLabel = "pad|zero", description = "path start: the pad token's embedding or zeros (default: ${DEFAULT-VALUE})")
-        AttributeStage.BaselineKind baseline = AttributeStage.BaselineKind.PAD;
-
-        @Option(names = "--points", paramLabel = "SCHEME", defaultValue = "reference",
-                description = "reference (linspace, both ends, averaged), trapezoid or gauss-legendre (default: ${DEFAULT-VALUE})")
-        PointScheme points;
-
-        @Option(names = "--batch", paramLabel = "K", description = "path points per forward+backward pass; memory grows with K x tokens (default: ${DEFAULT-VALUE})")
-        int batch = 1;
+        @Mixin
+        AttributionOptions attribution;
 
         @Option(names = "--device", paramLabel = "cpu|gpu", description = "gpu: the GPU Spark's resource scheduler gave the task (default: ${DEFAULT-VALUE})")
         ComputeDevice device = ComputeDevice.CPU;
-
-        @Option(names = "--dtype", paramLabel = "float32|float16", description = "(default: ${DEFAULT-VALUE}); float16 is refused")
-        Dtype dtype = Dtype.FLOAT32;
-
-        @Option(names = "--delta-tolerance", paramLabel = "X",
-                description = "status 'large delta' when |delta| > X |F(x) - F(x')| (default: ${DEFAULT-VALUE})")
-        double deltaTolerance = IntegratedGradients.DEFAULT_DELTA_TOLERANCE;
 
         @Mixin
         JobOptions job;
 
         @Override
         public Integer call() {
-            job.run(in, out, new AttributeJob(new ModelSpec(model, tokenizer, device, dtype), steps, baseline, points, batch, deltaTolerance));
+            job.run(in, out, new AttributeJob(new ModelSpec(model, tokenizer, device, attribution.dtype()), attribution));
             return 0;
         }
     }
@@ -275,26 +245,8 @@ public final class SegattrSpark implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (part files of predictions)")
         String out;
 
-        @Option(names = "--max-new-tokens", paramLabel = "N", description = "length limit of an output (default: ${DEFAULT-VALUE})")
-        int maxNewTokens = 4096;
-
-        @Option(names = "--greedy", description = "greedy decoding, one output per question (the default)")
-        boolean greedy;
-
-        @Option(names = "--samples", paramLabel = "N", description = "outputs per question, sampled (needs --temperature > 0)")
-        Integer samples;
-
-        @Option(names = "--temperature", paramLabel = "T", description = "sampling temperature (default with --samples: 0.6)")
-        Double temperature;
-
-        @Option(names = "--top-p", paramLabel = "P", description = "nucleus sampling (default: ${DEFAULT-VALUE})")
-        double topP = 0.95;
-
-        @Option(names = "--seed", paramLabel = "S", description = "seed of the sampler (default: ${DEFAULT-VALUE})")
-        long seed = 0;
-
-        @Option(names = "--batch", paramLabel = "B", description = "prompts decoded together (default: ${DEFAULT-VALUE})")
-        int batch = 8;
+        @Mixin
+        DecodingOptions decoding;
 
         @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
         ComputeDevice device = ComputeDevice.CPU;
@@ -307,33 +259,13 @@ public final class SegattrSpark implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            RecordJob evaluate = new EvaluateJob(new ModelSpec(model, null, device, Dtype.FLOAT32), settings());
+            RecordJob evaluate = new EvaluateJob(new ModelSpec(model, null, device, Dtype.FLOAT32), decoding.settings());
             job.run(in, out, evaluate);
             var lines = job.spark(evaluate).read().textFile(out).collectAsList();
             spec.commandLine().getOut().println(JsonLines.MAPPER.writer(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(EvaluationSummary.of(lines)));
             spec.commandLine().getOut().flush();
             return 0;
-        }
-
-        /** The command line's reading of the decoding options. */
-        private Evaluator.Settings settings() {
-            boolean sampling = samples != null || (temperature != null && temperature > 0);
-            if (greedy && sampling) {
-                throw new BadInputException("--greedy cannot be combined with --samples or --temperature");
-            }
-            try {
-                if (!sampling) {
-                    return new Evaluator.Settings(maxNewTokens, 1, 0, 1, seed, batch);
-                }
-                double t = temperature == null ? 0.6 : temperature;
-                if (!(t > 0)) {
-                    throw new BadInputException("--temperature must be > 0 when sampling, got " + t);
-                }
-                return new Evaluator.Settings(maxNewTokens, samples == null ? 1 : samples, t, topP, seed, batch);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(e.getMessage());
-            }
         }
     }
 
@@ -351,30 +283,16 @@ public final class SegattrSpark implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (part files)")
         String out;
 
-        @Option(names = "--mask", paramLabel = "MODE",
-                description = "selective (the record's selected_segments or selected_tokens), full, random, top-tokens (default: ${DEFAULT-VALUE})")
-        TrainingData.MaskMode mask = TrainingData.MaskMode.SELECTIVE;
-
-        @Option(names = "--seed", paramLabel = "S", description = "seed of --mask random (default: ${DEFAULT-VALUE})")
-        long seed = TrainConfig.defaults().seed();
-
-        @Option(names = "--max-length", paramLabel = "T", description = "longer sequences keep their first T tokens (default: ${DEFAULT-VALUE})")
-        int maxLength = TrainConfig.defaults().maxLength();
-
-        @Option(names = "--no-answer-loss", description = "no loss on the answer part after the reasoning either")
-        boolean noAnswerLoss;
-
-        @Option(names = "--answer-template", paramLabel = "A",
-                description = "the text after the reasoning, {answer} for the gold answer (default: \"" + ChatFormat.REFERENCE_ANSWER + "\")")
-        String answerTemplate;
+        @Mixin
+        MaskOptions mask;
 
         @Mixin
         JobOptions job;
 
         @Override
         public Integer call() {
-            job.run(in, out, new ExportJob(new ModelSpec(model, null, ComputeDevice.CPU, Dtype.FLOAT32), mask, seed, maxLength,
-                    !noAnswerLoss, answerTemplate));
+            job.run(in, out, new ExportJob(new ModelSpec(model, null, ComputeDevice.CPU, Dtype.FLOAT32), mask.mask(), mask.seed(),
+                    mask.maxLength(), mask.answerLoss(), mask.answerTemplate()));
             return 0;
         }
     }
