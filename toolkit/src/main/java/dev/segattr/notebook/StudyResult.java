@@ -97,7 +97,10 @@ public final class StudyResult implements RichDisplay {
         return RichDisplay.markdown(textOr(run.resolve("census.md"), "no role census in this run (" + notes() + ")"));
     }
 
-    /** The segment scorers (AUROC against the known roles, seconds per trace) and, when the ablation ran, what the answer depends on by role. */
+    /**
+     * The segment scorers (AUROC against the known roles, seconds per trace) and, when the ablation ran, what the
+     * answer depends on, by role.
+     */
     public RichDisplay scorers() {
         return RichDisplay.markdown(textOr(run.resolve("scorers.md"), "no scorer table in this run"));
     }
