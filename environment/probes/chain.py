@@ -15,7 +15,9 @@ than chance. This probe scores the same training traces, with the same starting 
           later step copies gets that step's importance, an exploration whose result nobody copies gets none.
 
 Both are scored by AUROC against the known roles (important = essential + reflective), over all segments and over
-the middle ones (not the first, penultimate or last, as the study's report does).
+the middle ones (not the first, penultimate or last, as the study's report does). For the chain's targets the probe
+also says where their attribution goes: to the earlier segments that hold one of the numbers the target writes
+(where a copy would come from), to those that hold other numbers, or to those that hold none (the prompt included).
 
 Usage: python3 environment/probes/chain.py RUN_DIR [POINTS=16] > OUT.md   (RUN_DIR: a walkthrough run, e.g.
 runs/walkthrough; needs torch and transformers; reads RUN_DIR/selected.jsonl and data/model; nothing is
@@ -23,6 +25,7 @@ downloaded). Not part of the product or its tests: the chain scorer is beyond ME
 """
 import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -99,6 +102,15 @@ def spans(tok, record):
     return enc["input_ids"], segs, answer
 
 
+def numbers(text):
+    return set(re.findall(r"\d+", text))
+
+
+def u_text(record):
+    """The prompt's own numbers are the question's."""
+    return record["question"]
+
+
 def strengths(attr, segs):
     """METHOD.md's strength: sum |a_n| / sqrt(N) per segment, normalised to sum 1."""
     raw = [float(attr[a:b].abs().sum()) / math.sqrt(b - a) if b > a else 0.0 for a, b in segs]
@@ -114,6 +126,10 @@ def main():
     ig = Attributor(str(model_dir), points)
     records = [json.loads(line) for line in open(run / "selected.jsonl")]
     answer_scores, chain_scores, roles, middle, walkthrough, mine = [], [], [], [], [], []
+    # Per chain target: mean share per earlier segment of each kind, and whether the largest share is a source.
+    kinds = {"holds a number the target writes": [], "holds other numbers": [], "holds no number": []}
+    top_is_source, targets_with_source = 0, 0
+    by_role = {}  # (kind, role of the earlier segment) -> its shares
     started = time.time()
     for r in records:
         ids, segs, answer = spans(ig.tok, r)
@@ -136,6 +152,19 @@ def main():
             shares = strengths(before, [u] + segs[:j])
             for i in range(j):
                 importance[i] += importance[j] * shares[i + 1]
+            texts = [u_text(r)] + r["segments"][:j]
+            written = numbers(r["segments"][j])
+            kind = ["holds a number the target writes" if numbers(t) & written else "holds other numbers" if numbers(t)
+                    else "holds no number" for t in texts]
+            for k in kinds:
+                chosen = [sh for sh, kk in zip(shares, kind) if kk == k]
+                if chosen:
+                    kinds[k].append(sum(chosen) / len(chosen))
+            for sh, kk, role in zip(shares, kind, ["prompt"] + r["segment_roles"][:j]):
+                by_role.setdefault((kk, role), []).append(sh)
+            if "holds a number the target writes" in kind:
+                targets_with_source += 1
+                top_is_source += kind[max(range(len(shares)), key=lambda i: shares[i])] == "holds a number the target writes"
         answer_scores += s
         chain_scores += importance
         roles += [x in IMPORTANT for x in r["segment_roles"]]
@@ -155,6 +184,21 @@ def main():
     print("|---|---|---|")
     print(row("answer: strength for log p(answer) (the method)", answer_scores))
     print(row("chain: importance flowed back from the answer through each segment's written digits", chain_scores))
+    print("\nWhere a chain target's attribution goes (strength share of one earlier segment, the prompt included, "
+          "averaged per target, then over targets):\n")
+    print("| earlier segment | targets | mean share per segment |")
+    print("|---|---|---|")
+    for k, v in kinds.items():
+        print(f"| {k} | {len(v)} | {sum(v) / len(v):.3f} |" if v else f"| {k} | 0 | n/a |")
+    print("\nThe same shares by the earlier segment's role (mean share, segments):\n")
+    order = ["prompt", "essential", "reflective", "redundant", "truncated"]
+    print("| earlier segment | " + " | ".join(order) + " |")
+    print("|---|" + "---|" * len(order))
+    for k in kinds:
+        cells = [f"{sum(v) / len(v):.3f} ({len(v)})" if (v := by_role.get((k, role))) else "-" for role in order]
+        print(f"| {k} | " + " | ".join(cells) + " |")
+    print(f"\nThe largest share goes to a segment holding one of the target's numbers for {top_is_source} of the "
+          f"{targets_with_source} targets that have such a segment before them.")
 
 
 if __name__ == "__main__":
