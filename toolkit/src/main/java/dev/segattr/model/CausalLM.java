@@ -263,12 +263,12 @@ public final class CausalLM implements AutoCloseable {
         return dtype;
     }
 
-    /** Parameters by transformers' names, in transformers' order; the tied head is not listed twice. */
     /** Number of parameters (a tied head counted once, as {@link #parameters()} holds it once). */
     public long parameterCount() {
         return parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
+    /** Parameters by transformers' names, in transformers' order; the tied head is not listed twice. */
     public Map<String, NDArray> parameters() {
         return parameters;
     }

@@ -16,7 +16,6 @@ import dev.segattr.stage.TrainStage;
 import dev.segattr.experiment.OutputLock;
 import dev.segattr.experiment.RunRecord;
 import dev.segattr.select.Auroc;
-import dev.segattr.experiment.RunRecord;
 import dev.segattr.synth.Role;
 import dev.segattr.synth.RoleClassifier;
 import dev.segattr.trace.JsonLines;
