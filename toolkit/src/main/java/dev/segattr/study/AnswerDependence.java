@@ -57,10 +57,8 @@ record AnswerDependence(String segments, int count, @JsonProperty("mean_drop") d
 
     private static AnswerDependence row(String segments, List<Double> drops) {
         double[] abs = drops.stream().mapToDouble(Math::abs).sorted().toArray();
-        int n = abs.length;
-        double median = n % 2 == 1 ? abs[n / 2] : (abs[n / 2 - 1] + abs[n / 2]) / 2;
-        return new AnswerDependence(segments, n, drops.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
-                median, abs[n - 1]);
+        return new AnswerDependence(segments, abs.length, drops.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                Statistics.quantile(abs, 0.5), abs[abs.length - 1]);
     }
 
     static String markdown(List<AnswerDependence> rows) {
