@@ -23,7 +23,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var options = new ExportStage.Options(io.model(), mask.mask, mask.seed, mask.maxLength, !mask.noAnswerLoss, mask.answerTemplate);
+        var options = new ExportStage.Options(io.model(), mask.mask(), mask.seed(), mask.maxLength(), mask.answerLoss(),
+                mask.answerTemplate());
         TrainingData.Built data = ExportStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "export"));
         spec.commandLine().getOut().printf("%d examples, %d tokens, %d supervised (%.1f%% of the reasoning and answer)%n",
                 data.examples().size(), data.tokens(), data.supervisedTokens(), 100 * data.supervisedFractionOfCompletion());

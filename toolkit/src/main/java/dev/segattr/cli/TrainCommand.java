@@ -78,11 +78,11 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(epochs, lr, batch, gradAccum, warmup, warmupSteps == null ? -1 : warmupSteps, weightDecay,
-                    betas[0], betas[1], eps, maxGradNorm, mask.seed, mask.maxLength, !noShuffle, keepCheckpoints);
+                    betas[0], betas[1], eps, maxGradNorm, mask.seed(), mask.maxLength(), !noShuffle, keepCheckpoints);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        var options = new TrainStage.Options(io.model(), config, mask.mask, !mask.noAnswerLoss, mask.answerTemplate, resume, device.device);
+        var options = new TrainStage.Options(io.model(), config, mask.mask(), mask.answerLoss(), mask.answerTemplate(), resume, device.device);
         FineTune.Outcome outcome = TrainStage.run(io.in(), io.out(), options, new StderrReport(spec.commandLine().getErr(), "train"));
         PrintWriter o = spec.commandLine().getOut();
         o.println(outcome.result().summary(io.out()));
